@@ -1,0 +1,50 @@
+/*
+Gotc-spec turns gotc.yaml, the description of the Go toolchains a packager
+ships side by side, into RPM specs.
+
+Usage:
+
+	gotc-spec <command> [flags]
+
+Commands:
+
+	validate   check gotc.yaml and print a one-line summary
+	gen        write one RPM spec per Go series
+
+Common flags:
+
+	-c, --config FILE     configuration file (default gotc.yaml)
+	-h, --help            help for the command
+
+gotc-spec validate [-c FILE]
+
+Validate decodes the configuration strictly (unknown keys and wrongly
+typed values are errors), applies the defaults and checks every rule. It
+prints every problem as FILE:LINE:COL: message, warnings included, and a
+one-line summary when the configuration is valid.
+
+gotc-spec gen [-c FILE] [-o DIR] [--check] [--template-dir DIR]
+
+Gen writes DIR/go-toolchain-<major>.<minor>.spec for every toolchain
+(DIR defaults to the current directory). Output is deterministic: the
+same configuration gives the same bytes. With --check nothing is written;
+gen compares the specs on disk with what it would write and exits 1 when
+any differs or is missing. --template-dir renders with DIR/spec.tmpl
+instead of the built-in template. SOURCE_DATE_EPOCH dates the generated
+changelog entry of a toolchain that has none.
+
+Exit status:
+
+	0  success (valid configuration, specs written or up to date)
+	1  --check found specs that differ from the configuration
+	2  usage error or unusable input (invalid configuration, unreadable
+	   or unwritable files)
+
+See docs/ for the configuration reference.
+*/
+package main
+
+import _ "embed"
+
+//go:embed doc.go
+var docSource string
