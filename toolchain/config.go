@@ -10,7 +10,8 @@ package toolchain
 
 // Config is the whole gotc.yaml file.
 type Config struct {
-	// Packager is the RPM Packager tag and the default changelog author.
+	// Packager is the default changelog author. It is not written as a
+	// Packager tag: Fedora leaves that to the build system.
 	Packager string `yaml:"packager"`
 	// Vendor is the RPM Vendor tag (omitted when empty).
 	Vendor string `yaml:"vendor"`

@@ -77,10 +77,12 @@ func ParseDep(s string) (Dep, error) {
 	return Dep{Name: m[1], Op: m[2], Version: m[3]}, nil
 }
 
-func parseDeps(list []string) []Dep {
+// parseDeps parses validated dependencies, replacing {version} and
+// {series} ("golang(API) = {series}").
+func (p *Plan) parseDeps(list []string) []Dep {
 	out := make([]Dep, 0, len(list))
 	for _, s := range list {
-		if d, err := ParseDep(s); err == nil { // validated
+		if d, err := ParseDep(p.expand(s)); err == nil { // validated
 			out = append(out, d)
 		}
 	}
@@ -155,15 +157,10 @@ func (c *Config) plan(t *Toolchain) *Plan {
 		Summary:     firstNonEmpty(t.Summary, "Go "+v.String()+" toolchain"),
 		Description: Wrap("The Go "+v.String()+" toolchain (go command, compiler, linker and tools), installed side by side with other Go series under "+p.GOROOT+" and selectable with update-alternatives.", 79),
 	}
-	for _, sp := range c.Subpackages {
-		if sp.Name == "src" { // the go command compiles std from GOROOT/src
-			main.Requires = append(main.Requires, Dep{Name: p.Name + "-src", Op: "=", Self: true})
-		}
-	}
-	main.Requires = append(append(main.Requires, parseDeps(c.Requires)...), parseDeps(t.Requires)...)
-	main.Provides = append(parseDeps(c.Provides), parseDeps(t.Provides)...)
-	main.Conflicts = append(parseDeps(c.Conflicts), parseDeps(t.Conflicts)...)
-	main.Obsoletes = append(parseDeps(c.Obsoletes), parseDeps(t.Obsoletes)...)
+	main.Requires = append(append(main.Requires, p.parseDeps(c.Requires)...), p.parseDeps(t.Requires)...)
+	main.Provides = append(p.parseDeps(c.Provides), p.parseDeps(t.Provides)...)
+	main.Conflicts = append(p.parseDeps(c.Conflicts), p.parseDeps(t.Conflicts)...)
+	main.Obsoletes = append(p.parseDeps(c.Obsoletes), p.parseDeps(t.Obsoletes)...)
 	p.Packages = append(p.Packages, main)
 	for _, sp := range c.Subpackages {
 		p.Packages = append(p.Packages, &Package{
@@ -175,6 +172,17 @@ func (c *Config) plan(t *Toolchain) *Plan {
 			Match:       sp.Match,
 			Requires:    []Dep{{Name: p.Name, Op: "=", Self: true}},
 		})
+	}
+
+	// The main package requires every subpackage that holds a file a
+	// working toolchain needs (the go command compiles std from
+	// GOROOT/src), whatever the split rules call it.
+	required := map[string]bool{}
+	for _, critical := range criticalPaths {
+		if pkg, _, excluded := p.Classify(critical, false); !excluded && pkg != main && !required[pkg.Name] {
+			required[pkg.Name] = true
+			main.Requires = append([]Dep{{Name: pkg.Name, Op: "=", Self: true}}, main.Requires...)
+		}
 	}
 
 	a := c.Alternatives

@@ -75,7 +75,7 @@ type validator struct {
 }
 
 func (v *validator) errorf(field, format string, args ...any) {
-	v.problems = append(v.problems, Problem{File: v.c.file, Pos: v.c.position(field), Message: field + ": " + fmt.Sprintf(format, args...)})
+	v.problems = append(v.problems, Problem{File: v.c.file, Pos: v.c.position(field), Message: strings.TrimSuffix(field, "#key") + ": " + fmt.Sprintf(format, args...)})
 }
 
 func (v *validator) warnf(field, format string, args ...any) {
@@ -140,7 +140,12 @@ func (v *validator) alternatives() {
 	if !altNameRE.MatchString(a.Name) {
 		v.errorf("alternatives.name", "%q is not a valid alternatives name", a.Name)
 	}
-	v.absPath("alternatives.link", a.Link)
+	// Links gotc derived from layout paths are checked there.
+	_, linkWritten := v.c.pos["alternatives.link"]
+	_, followersWritten := v.c.pos["alternatives.followers"]
+	if linkWritten {
+		v.absPath("alternatives.link", a.Link)
+	}
 	v.relPath("alternatives.target", a.Target)
 	names := map[string]bool{a.Name: true}
 	links := map[string]bool{a.Link: true}
@@ -153,7 +158,9 @@ func (v *validator) alternatives() {
 			v.errorf(field+".name", "%q is used twice in the alternatives group", f.Name)
 		}
 		names[f.Name] = true
-		v.absPath(field+".link", f.Link)
+		if followersWritten {
+			v.absPath(field+".link", f.Link)
+		}
 		if links[f.Link] {
 			v.errorf(field+".link", "%q is used twice in the alternatives group", f.Link)
 		}
@@ -213,9 +220,9 @@ func (v *validator) patterns() {
 	// The split must keep what the main package needs: a rule that moves
 	// bin/go out of it would leave the alternatives link dangling.
 	for i, sp := range v.c.Subpackages {
-		for _, p := range sp.Match {
+		for j, p := range sp.Match {
 			if Match(p, "bin/go") || Match(p, "go.env") {
-				v.errorf(fmt.Sprintf("subpackages[%d].match", i), "pattern %q moves bin/go or go.env out of the main package", p)
+				v.errorf(fmt.Sprintf("subpackages[%d].match[%d]", i, j), "pattern %q moves bin/go or go.env out of the main package", p)
 			}
 		}
 	}
@@ -282,13 +289,16 @@ func (v *validator) toolchains() {
 		t := &c.Toolchains[i]
 		field := fmt.Sprintf("toolchains[%d]", i)
 		ver, err := ParseVersion(t.Version)
+		versionOK := err == nil
 		if err != nil {
 			v.errorf(field+".version", "%v", err)
 		} else {
 			if j, dup := versions[ver.String()]; dup {
 				v.errorf(field+".version", "version %s is listed twice (also toolchains[%d])", ver, j)
+				versionOK = false
 			} else if j, dup := series[ver.Series()]; dup {
 				v.errorf(field+".version", "series %s is listed twice (also toolchains[%d] %s); one source package per series", ver.Series(), j, c.Toolchains[j].Version)
+				versionOK = false
 			}
 			versions[ver.String()] = i
 			series[ver.Series()] = i
@@ -299,12 +309,18 @@ func (v *validator) toolchains() {
 		if t.Epoch != nil && *t.Epoch < 0 {
 			v.errorf(field+".epoch", "must not be negative")
 		}
-		if t.Priority < 1 {
+		switch {
+		case !versionOK && t.Priority == 0:
+			// no derived priority to check
+		case t.Priority < 1:
 			v.errorf(field+".priority", "must be a positive integer, got %d", t.Priority)
-		} else if j, dup := priorities[t.Priority]; dup {
-			v.errorf(field+".priority", "priority %d collides with toolchains[%d] (%s); alternatives could not order them", t.Priority, j, c.Toolchains[j].Version)
-		} else {
-			priorities[t.Priority] = i
+		case !versionOK:
+		default:
+			if j, dup := priorities[t.Priority]; dup {
+				v.errorf(field+".priority", "priority %d collides with toolchains[%d] (%s); alternatives could not order them", t.Priority, j, c.Toolchains[j].Version)
+			} else {
+				priorities[t.Priority] = i
+			}
 		}
 		v.text(field+".summary", t.Summary)
 		v.sources(field, t)
@@ -338,7 +354,7 @@ func (v *validator) sources(field string, t *Toolchain) {
 				v.errorf(f+".sha256", "%q is not a SHA-256 (64 hex digits)", s.SHA256)
 			}
 		}
-		if !fileNameRE.MatchString(s.File) {
+		if s.File != "" && !fileNameRE.MatchString(s.File) { // "" only when the version is invalid
 			v.errorf(f+".file", "%q must be a plain .tar.gz file name (letters, digits, _.+-)", s.File)
 		}
 		if other, dup := files[s.File]; dup {

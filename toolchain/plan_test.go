@@ -1,0 +1,265 @@
+package toolchain
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func mustParse(t *testing.T, y string) *Config {
+	t.Helper()
+	c, _, err := Parse("gotc.yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestMatchAgainstShell checks Match against the shell's own case
+// statement, which the generated spec uses.
+func TestMatchAgainstShell(t *testing.T) {
+	sh := needTool(t, "sh")
+	patterns := []string{"*/testdata", "*/testdata/*", "src/*_test.go", "test", "test/*", "doc/*", "[a-c]*", "[!a-c]*", "?", "src/?/x", "a*b*c", "*", "x[", "[]]x", "README.md", "src/[a-z]*/*.go", "*.go", "bin/go*"}
+	names := []string{"", "a", "b", "x", "z", "test", "test/x", "testx", "src/net/testdata", "src/net/testdata/a/b", "src/testdata", "testdata", "src/os/file_test.go", "src/os/file.go", "doc/go_spec.html", "doc", "abc", "axbxc", "acb", "x[", "]x", "src/a/x", "src/ab/x", "src/net/http.go", "src/Net/http.go", "README.md", "bin/gofmt", "src/cmd/go/testdata/mod/rsc.io_!q!u!o!t!e_v1.5.2.txt", "test/fixedbugs/issue27836.dir/\u00defoo.go"}
+	var script strings.Builder
+	for _, p := range patterns {
+		for _, n := range names {
+			fmt.Fprintf(&script, "case '%s' in %s) echo 1 ;; *) echo 0 ;; esac\n", n, p)
+		}
+	}
+	out, err := exec.Command(sh, "-c", script.String()).Output()
+	if err != nil {
+		t.Fatalf("sh: %v", err)
+	}
+	results := strings.Fields(string(out))
+	i := 0
+	for _, p := range patterns {
+		for _, n := range names {
+			want := results[i] == "1"
+			i++
+			if got := Match(p, n); got != want {
+				t.Errorf("Match(%q, %q) = %v, shell says %v", p, n, got, want)
+			}
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	c := mustParse(t, minimal)
+	p := c.Plans()[0]
+	tests := []struct {
+		rel   string
+		isDir bool
+		pkg   string
+		flag  FileFlag
+	}{
+		{"", true, "go-toolchain-1.26", FlagNone},
+		{"bin", true, "go-toolchain-1.26", FlagNone},
+		{"bin/go", false, "go-toolchain-1.26", FlagNone},
+		{"pkg/tool/linux_amd64/compile", false, "go-toolchain-1.26", FlagNone},
+		{"go.env", false, "go-toolchain-1.26", FlagNone},
+		{"VERSION", false, "go-toolchain-1.26", FlagNone},
+		{"lib/time/zoneinfo.zip", false, "go-toolchain-1.26", FlagNone},
+		{"LICENSE", false, "go-toolchain-1.26", FlagLicense},
+		{"PATENTS", false, "go-toolchain-1.26", FlagLicense},
+		{"src", true, "go-toolchain-1.26-src", FlagNone},
+		{"src/net/http/server.go", false, "go-toolchain-1.26-src", FlagNone},
+		{"src/vendor/golang.org/x/net/http/httpguts/guts.go", false, "go-toolchain-1.26-src", FlagNone},
+		{"src/net/http/server_test.go", false, "go-toolchain-1.26-tests", FlagNone},
+		{"src/net/http/testdata", true, "go-toolchain-1.26-tests", FlagNone},
+		{"src/debug/elf/testdata/libtiffxx.so_", false, "go-toolchain-1.26-tests", FlagNone},
+		{"test/run.go", false, "go-toolchain-1.26-tests", FlagNone},
+		{"api/go1.txt", false, "go-toolchain-1.26-tests", FlagNone},
+		{"doc/go_spec.html", false, "go-toolchain-1.26-docs", FlagDoc},
+		{"doc", true, "go-toolchain-1.26-docs", FlagNone},
+		{"README.md", false, "go-toolchain-1.26-docs", FlagDoc},
+		{"misc/wasm/go_js_wasm_exec", false, "go-toolchain-1.26-docs", FlagNone},
+	}
+	for _, tc := range tests {
+		pkg, flag, excluded := p.Classify(tc.rel, tc.isDir)
+		if excluded || pkg.Name != tc.pkg || flag != tc.flag {
+			t.Errorf("Classify(%q) = %v %v %v, want %s %v", tc.rel, pkg.Name, flag, excluded, tc.pkg, tc.flag)
+		}
+	}
+	c = mustParse(t, "exclude: [\"misc/*\", misc]\n"+minimal)
+	if _, _, excluded := c.Plans()[0].Classify("misc/chrome/x.js", false); !excluded {
+		t.Error("exclude pattern not applied")
+	}
+}
+
+// TestGoEnvRewriteAgainstShell runs the spec's go.env script on real files
+// and compares with RewriteGoEnv.
+func TestGoEnvRewriteAgainstShell(t *testing.T) {
+	sh := needTool(t, "sh")
+	needTool(t, "sed")
+	c := mustParse(t, "go_env: {GOPROXY: direct, GOSUMDB: \"off\"}\n"+minimal)
+	p := c.Plans()[0]
+	inputs := map[string]string{
+		"upstream auto":   "# comment\nGOPROXY=https://proxy.golang.org,direct\nGOSUMDB=sum.golang.org\n\nGOTOOLCHAIN=auto\n",
+		"already local":   "GOTOOLCHAIN=local\n",
+		"missing":         "GOPROXY=x\n",
+		"no final eol":    "GOTOOLCHAIN=auto",
+		"empty":           "",
+		"commented":       "#GOTOOLCHAIN=auto\n",
+		"duplicate lines": "GOTOOLCHAIN=auto\nGOTOOLCHAIN=path\n",
+		"prefix key":      "GOTOOLCHAINX=1\n",
+	}
+	for name, in := range inputs {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "go.env"), []byte(in), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(sh, "-e", "-c", p.GoEnvScript())
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: script failed: %v\n%s", name, err, out)
+		}
+		want, _ := os.ReadFile(filepath.Join(dir, "go.env"))
+		if got := p.RewriteGoEnv([]byte(in)); !bytes.Equal(got, want) {
+			t.Errorf("%s: RewriteGoEnv =\n%q\nshell wrote\n%q", name, got, want)
+		}
+		if !bytes.Contains(want, []byte("GOTOOLCHAIN=local\n")) {
+			t.Errorf("%s: no GOTOOLCHAIN=local in %q", name, want)
+		}
+	}
+}
+
+func TestScriptlets(t *testing.T) {
+	p := mustParse(t, minimal).Plans()[0]
+	s := p.Scriptlets()
+	wantPost := "/usr/sbin/update-alternatives --install /usr/bin/go go /usr/libexec/go-toolchain/go1.26.8/bin/go 12608 \\\n" +
+		"  --slave /usr/bin/gofmt gofmt /usr/libexec/go-toolchain/go1.26.8/bin/gofmt \\\n" +
+		"  --slave /usr/libexec/go-toolchain/current go-toolchain-current /usr/libexec/go-toolchain/go1.26.8"
+	if s.Post != wantPost {
+		t.Errorf("post:\n%s\nwant:\n%s", s.Post, wantPost)
+	}
+	if !strings.Contains(s.Postun, `[ ! -e /usr/libexec/go-toolchain/go1.26.8/bin/go ]`) || !strings.Contains(s.Postun, "--remove go /usr/libexec/go-toolchain/go1.26.8/bin/go") {
+		t.Errorf("postun does not remove on path change:\n%s", s.Postun)
+	}
+}
+
+// TestPostunLifecycle runs the %postun logic with a fake
+// update-alternatives through install, upgrade, reinstall, downgrade and
+// erase, and checks which registrations remain.
+func TestPostunLifecycle(t *testing.T) {
+	sh := needTool(t, "sh")
+	c := mustParse(t, twoPatchConfig)
+	old, _ := c.PlanFor("1.26.8")
+	// The same series at another patch version, as a later release would be.
+	c2 := mustParse(t, strings.ReplaceAll(twoPatchConfig, "1.26.8", "1.26.9"))
+	newer, _ := c2.PlanFor("1.26.9")
+	root := t.TempDir()
+	reg := filepath.Join(root, "registered")
+	// Fake tool: --install adds the path, --remove drops it.
+	fake := "#!/bin/sh\ncase $1 in --install) echo \"$4\" >> " + reg + " ;; --remove) grep -vx \"$3\" " + reg + " > " + reg + ".new || true; mv " + reg + ".new " + reg + " ;; esac\n"
+	tool := filepath.Join(root, "update-alternatives")
+	os.WriteFile(tool, []byte(fake), 0o755)
+	os.WriteFile(reg, nil, 0o644)
+	run := func(script string, arg int, present map[string]bool) {
+		script = strings.ReplaceAll(script, UpdateAlternatives, tool)
+		for path, ok := range present {
+			_ = os.MkdirAll(filepath.Join(root, "fs", filepath.Dir(path)), 0o755)
+			if ok {
+				os.WriteFile(filepath.Join(root, "fs", path), nil, 0o755)
+			} else {
+				os.Remove(filepath.Join(root, "fs", path))
+			}
+		}
+		script = strings.ReplaceAll(script, "[ ! -e /", "[ ! -e "+filepath.Join(root, "fs")+"/")
+		if out, err := exec.Command(sh, "-c", script, "scriptlet", fmt.Sprint(arg)).CombinedOutput(); err != nil {
+			t.Fatalf("scriptlet: %v\n%s", err, out)
+		}
+	}
+	registered := func() string {
+		b, _ := os.ReadFile(reg)
+		return strings.TrimSpace(string(b))
+	}
+	oldGo, newGo := old.Alternative.Path, newer.Alternative.Path
+	// install 1.26.8
+	run(old.Scriptlets().Post, 1, map[string]bool{oldGo: true})
+	// upgrade to 1.26.9: new %post, then old %postun with $1=1 after the
+	// old files are gone.
+	run(newer.Scriptlets().Post, 2, map[string]bool{newGo: true})
+	run(old.Scriptlets().Postun, 1, map[string]bool{oldGo: false})
+	if got := registered(); got != newGo {
+		t.Fatalf("after upgrade: registered %q, want only %s", got, newGo)
+	}
+	// reinstall 1.26.9: %post again, old instance's %postun with the path present.
+	run(newer.Scriptlets().Post, 2, map[string]bool{newGo: true})
+	run(newer.Scriptlets().Postun, 1, map[string]bool{newGo: true})
+	if got := registered(); !strings.Contains(got, newGo) {
+		t.Fatalf("after reinstall: %s lost its registration (%q)", newGo, got)
+	}
+	// downgrade to 1.26.8
+	run(old.Scriptlets().Post, 2, map[string]bool{oldGo: true})
+	run(newer.Scriptlets().Postun, 1, map[string]bool{newGo: false})
+	if got := registered(); got != oldGo {
+		t.Fatalf("after downgrade: registered %q, want only %s", got, oldGo)
+	}
+	// erase
+	run(old.Scriptlets().Postun, 0, map[string]bool{oldGo: false})
+	if got := registered(); got != "" {
+		t.Fatalf("after erase: registered %q, want nothing", got)
+	}
+}
+
+const twoPatchConfig = `toolchains:
+  - version: "1.26.8"
+    sources:
+      x86_64: {sha256: "` + sha1 + `"}
+`
+
+func TestVersions(t *testing.T) {
+	tests := []struct {
+		in, rpm, series, gov string
+		prio                 int
+	}{
+		{"1.26.8", "1.26.8", "1.26", "go1.26.8", 12608},
+		{"1.27.0", "1.27.0", "1.27", "go1.27.0", 12700},
+		{"1.27rc1", "1.27.0~rc1", "1.27", "go1.27rc1", 12700},
+		{"1.28beta2", "1.28.0~beta2", "1.28", "go1.28beta2", 12800},
+		{"2.0.1", "2.0.1", "2.0", "go2.0.1", 20001},
+	}
+	for _, tc := range tests {
+		v, err := ParseVersion(tc.in)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.in, err)
+		}
+		if v.RPMVersion() != tc.rpm || v.Series() != tc.series || v.GoVersion() != tc.gov || v.Priority() != tc.prio || v.String() != tc.in {
+			t.Errorf("%s: got %s %s %s %d", tc.in, v.RPMVersion(), v.Series(), v.GoVersion(), v.Priority())
+		}
+	}
+	for _, bad := range []string{"", "1", "1.26", "go1.26.8", "1.26.8rc1", "01.26.8", "1.260.1", "1.26.100", "1.26.8-1", "1.26.8 ", "v1.26.8", "0.1.2", "1.27rc0"} {
+		if _, err := ParseVersion(bad); err == nil {
+			t.Errorf("ParseVersion(%q) accepted", bad)
+		}
+	}
+}
+
+func TestCheckFileName(t *testing.T) {
+	for _, ok := range []string{"src/a.go", "src/cmd/go/testdata/mod/rsc.io_!q!u!o!t!e_v1.5.2.txt", "test/\u00defoo.go", "a+b,c@d=e:f~g^h-i"} {
+		if err := CheckFileName(ok); err != nil {
+			t.Errorf("CheckFileName(%q): %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"a b", "a\tb", "a\nb", "a%b", "a*b", "a?b", "a[b", "a]b", "a\"b", "a\\b", "a$b", "a`b", "a\x7fb"} {
+		if err := CheckFileName(bad); err == nil {
+			t.Errorf("CheckFileName(%q) accepted", bad)
+		}
+	}
+}
+
+// needTool returns the path of a required tool; a missing tool fails the
+// test, it is never skipped.
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatalf("%s is required: %v (make test installs it)", name, err)
+	}
+	return p
+}
