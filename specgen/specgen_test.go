@@ -121,4 +121,3 @@ func firstDiff(want, got string) string {
 	}
 	return ""
 }
-

@@ -98,4 +98,3 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	}
 	return nil
 }
-
