@@ -130,7 +130,7 @@ func decode(name string, data []byte) (*Config, error) {
 // yamlSyntaxProblem turns yaml.v3's "yaml: line N: msg" into a Problem.
 func yamlSyntaxProblem(name string, err error) Problem {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	var line int
+	line := 1 // whole-file problems (encoding, control characters) point at the start
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if i := strings.Index(rest, ":"); i > 0 {
 			if n, convErr := strconv.Atoi(rest[:i]); convErr == nil {

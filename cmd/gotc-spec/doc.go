@@ -10,6 +10,7 @@ Commands:
 
 	validate   check gotc.yaml and print a one-line summary
 	gen        write one RPM spec per Go series
+	version    print gotc-spec's version
 
 Common flags:
 

@@ -21,6 +21,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runValidate(rest, stdout, stderr)
 	case "gen":
 		return runGen(rest, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintf(stdout, "gotc-spec %s\n", cli.Version)
+		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage())
 		return nil

@@ -17,6 +17,10 @@ import (
 	"github.com/spf13/pflag"
 )
 
+// Version is gotc's version, stamped at build time with
+// -ldflags "-X gotc/internal/cli.Version=…".
+var Version = "dev"
+
 // Exit codes shared by gotc-spec and gotc-rpm.
 const (
 	ExitOK       = 0 // success, nothing found

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+
+	"gotc/internal/cli"
+	"gotc/rpmread"
+)
+
+// inspectOptions are the flags of gotc-rpm inspect.
+type inspectOptions struct {
+	// JSON selects the machine-readable output.
+	JSON bool
+}
+
+func (o *inspectOptions) addFlags(fs *pflag.FlagSet) {
+	fs.BoolVar(&o.JSON, "json", false, "print JSON instead of text")
+}
+
+func runInspect(args []string, stdout, stderr io.Writer) error {
+	var o inspectOptions
+	fs := newFlagSet("inspect")
+	o.addFlags(fs)
+	if err := parseFlags(fs, args, 1, "inspect", stdout); err != nil {
+		return err
+	}
+	var pkgs []*rpmread.Package
+	for _, path := range fs.Args() {
+		r, err := rpmread.Open(path)
+		if err != nil {
+			return &cli.ExitError{Code: cli.ExitUsage, Err: err}
+		}
+		pkgs = append(pkgs, r.Package)
+		r.Close()
+	}
+	w := bufio.NewWriter(stdout)
+	if o.JSON {
+		if err := rpmread.WriteJSON(w, pkgs...); err != nil {
+			return err
+		}
+	} else {
+		for i, p := range pkgs {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			if err := rpmread.WriteText(w, p); err != nil {
+				return err
+			}
+		}
+	}
+	return w.Flush()
+}

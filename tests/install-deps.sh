@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the real RPM tools gotc's tests judge against, when missing.
+# Debian packages: rpm (rpm, rpmbuild, rpmspec, rpm2cpio), rpmlint,
+# createrepo-c, dnf, zstd, cpio. Needs root (apt-get) only when something
+# is missing.
+set -euo pipefail
+declare -A pkg_of=(
+  [rpm]=rpm [rpmbuild]=rpm [rpmspec]=rpm [rpm2cpio]=rpm
+  [rpmlint]=rpmlint [createrepo_c]=createrepo-c [dnf]=dnf
+  [zstd]=zstd [cpio]=cpio [xz]=xz-utils [bzip2]=bzip2 [gcc]=gcc
+)
+missing=()
+for tool in "${!pkg_of[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("${pkg_of[$tool]}")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing Debian packages: $pkgs(run as root, or install them)" >&2
+  exit 1
+fi
+echo "install-deps: installing $pkgs" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $pkgs >/dev/null

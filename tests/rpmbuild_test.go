@@ -1,0 +1,124 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"gotc/tests/testenv"
+)
+
+// TestRPMBuildRealToolchains builds the generated specs of this machine's
+// Go and go1.27.3 with real rpmbuild, then checks the packages with real
+// rpm: digests, dependencies (nothing leaked from testdata), scriptlets,
+// and both series installed together into one root running go version
+// and building a program offline.
+func TestRPMBuildRealToolchains(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds two real toolchains with rpmbuild; run without -short (make test does)")
+	}
+	rpm := testenv.NeedTool(t, "rpm")
+	b := testenv.RPMBuild(t)
+	tbs := testenv.Toolchains(t)
+	var names []string
+	for n := range b.RPMs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	want := []string{}
+	for _, tb := range tbs {
+		series := regexp.MustCompile(`^go(\d+\.\d+)`).FindStringSubmatch(tb.GoVersion)[1]
+		for _, suffix := range []string{"", "-docs", "-src", "-tests"} {
+			want = append(want, "go-toolchain-"+series+suffix)
+		}
+	}
+	sort.Strings(want)
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Fatalf("built packages %v, want %v", names, want)
+	}
+	var all []string
+	for _, name := range names {
+		path := b.RPMs[name]
+		all = append(all, path)
+		t.Run(name, func(t *testing.T) {
+			if out := testenv.Run(t, "", nil, rpm, "-K", "--nosignature", path); !strings.Contains(out, "digests OK") {
+				t.Errorf("rpm -K: %s", out)
+			}
+			reqs := lines(testenv.Run(t, "", nil, rpm, "-qp", "--requires", path))
+			provs := lines(testenv.Run(t, "", nil, rpm, "-qp", "--provides", path))
+			series := strings.TrimPrefix(regexp.MustCompile(`^go-toolchain-\d+\.\d+`).FindString(name), "")
+			for _, r := range reqs {
+				switch {
+				case strings.HasPrefix(r, "rpmlib("), r == "/bin/sh", r == "/usr/sbin/update-alternatives",
+					strings.HasPrefix(r, series+" = "), strings.HasPrefix(r, series+"-src = "):
+				default:
+					t.Errorf("unexpected Requires %q (leaked from the tree?)", r)
+				}
+			}
+			for _, p := range provs {
+				if !strings.HasPrefix(p, name+" = ") && !strings.HasPrefix(p, name+"(x86-64) = ") {
+					t.Errorf("unexpected Provides %q (leaked from the tree?)", p)
+				}
+			}
+			if name == series {
+				scripts := testenv.Run(t, "", nil, rpm, "-qp", "--scripts", path)
+				if !strings.Contains(scripts, "update-alternatives --install /usr/bin/go go ") || !strings.Contains(scripts, "--remove go ") {
+					t.Errorf("scriptlets:\n%s", scripts)
+				}
+				req := testenv.Run(t, "", nil, rpm, "-qp", "--qf", "[%{REQUIRENAME} %{REQUIREFLAGS:deptype}\n]", path)
+				for _, w := range []string{"/usr/sbin/update-alternatives post", "/usr/sbin/update-alternatives postun"} {
+					if !strings.Contains(req, w) {
+						t.Errorf("missing Requires(%s) in\n%s", w, req)
+					}
+				}
+				dump := testenv.Run(t, "", nil, rpm, "-qp", "--qf", "[%{FILENAMES} %{FILEFLAGS:fflags}\n]", path)
+				for _, g := range []string{"/usr/bin/go g", "/usr/bin/gofmt g", "/etc/alternatives/go g", "/usr/libexec/go-toolchain/current g"} {
+					if !strings.Contains(dump, g) {
+						t.Errorf("missing %%ghost %s", g)
+					}
+				}
+				env := testenv.Run(t, "", nil, rpm, "-qp", "--dump", path)
+				if !strings.Contains(env, "/go.env ") {
+					t.Error("no go.env in main package")
+				}
+			}
+		})
+	}
+
+	// Both series into one root: no file conflicts, both run.
+	root := t.TempDir()
+	testenv.Run(t, "", nil, rpm, "--root", root, "--initdb")
+	testenv.Run(t, "", nil, rpm, append([]string{"-i", "--root", root, "--nodeps", "--noscripts"}, all...)...)
+	hello := filepath.Join(t.TempDir(), "hello")
+	os.MkdirAll(hello, 0o755)
+	os.WriteFile(filepath.Join(hello, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644)
+	os.WriteFile(filepath.Join(hello, "main.go"), []byte("package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\nfunc main() { fmt.Println(\"hello\", http.StatusOK) }\n"), 0o644)
+	for _, tb := range tbs {
+		goBin := filepath.Join(root, "usr/libexec/go-toolchain", tb.GoVersion, "bin/go")
+		out := testenv.Run(t, "", []string{"GOTOOLCHAIN=", "GOROOT=", "GOFLAGS="}, goBin, "version")
+		if !strings.Contains(out, "go version "+tb.GoVersion+" ") {
+			t.Errorf("%s version: %s", goBin, out)
+		}
+		if env := strings.TrimSpace(testenv.Run(t, "", []string{"GOTOOLCHAIN=", "GOENV=off"}, goBin, "env", "GOTOOLCHAIN")); env != "local" {
+			t.Errorf("%s: GOTOOLCHAIN=%s, want local from go.env", tb.GoVersion, env)
+		}
+		exe := filepath.Join(t.TempDir(), "hello")
+		testenv.Run(t, hello, []string{"GOTOOLCHAIN=", "GOROOT=", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOCACHE=" + t.TempDir(), "CGO_ENABLED=0"}, goBin, "build", "-o", exe, ".")
+		if out := testenv.Run(t, "", nil, exe); out != "hello 200\n" {
+			t.Errorf("%s-built hello printed %q", tb.GoVersion, out)
+		}
+	}
+}
+
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}

@@ -1,0 +1,313 @@
+// Package testenv provides what gotc's integration tests share: required
+// external tools (a missing tool fails the test, it is never skipped), the
+// gotc commands built once per test binary, and the real workload — the
+// upstream-shaped tarballs of this machine's Go toolchain and of go1.27.3
+// from the module cache — made once and cached.
+package testenv
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"gotc/internal/atomicfile"
+	"gotc/tests/gotarball"
+)
+
+// SecondSeries is the second real Go release the tests package; the go
+// command fetches it from the module proxy.
+const SecondSeries = "go1.27.3"
+
+// NeedTool returns the path of an external tool or fails the test.
+func NeedTool(t testing.TB, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatalf("%s is required but not installed (make test installs it): %v", name, err)
+	}
+	return p
+}
+
+// Run runs a command and returns its combined output, failing the test on
+// a non-zero exit.
+func Run(t testing.TB, dir string, env []string, name string, args ...string) string {
+	t.Helper()
+	out, err := Output(dir, env, name, args...)
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, tail(out, 4000))
+	}
+	return out
+}
+
+// Output runs a command and returns its combined output and error.
+func Output(dir string, env []string, name string, args ...string) (string, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	err := cmd.Run()
+	return buf.String(), err
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+// RepoRoot is the module root.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+}
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// Command returns the path of a gotc command (gotc-spec, gotc-rpm) built
+// once for this test binary.
+func Command(t testing.TB, name string) string {
+	t.Helper()
+	root := RepoRoot(t)
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "gotc-bin-")
+		if buildErr != nil {
+			return
+		}
+		out, err := Output(root, nil, "go", "build", "-trimpath", "-o", binDir+"/", "./cmd/...")
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return filepath.Join(binDir, name)
+}
+
+// Tarball is an upstream-shaped Go tarball made from a real toolchain.
+type Tarball struct {
+	Path      string // .../go1.26.8.linux-amd64.tar.gz
+	File      string // base name
+	SHA256    string
+	GoVersion string // go1.26.8
+	GOROOT    string // the tree it was made from
+}
+
+// Version is the version without the "go" prefix.
+func (tb Tarball) Version() string { return strings.TrimPrefix(tb.GoVersion, "go") }
+
+var (
+	tarOnce  sync.Once
+	tarballs []Tarball
+	tarErr   error
+)
+
+// CacheDir is where the tests keep expensive fixtures between runs:
+// $GOTC_TEST_CACHE, else build/test-cache under the repository.
+func CacheDir(t testing.TB) string {
+	if d := os.Getenv("GOTC_TEST_CACHE"); d != "" {
+		return d
+	}
+	return filepath.Join(RepoRoot(t), "build", "test-cache")
+}
+
+// Toolchains returns the tarballs of the local toolchain ($(go env
+// GOROOT)) and of go1.27.3 (fetched into the module cache by the go
+// command), made once and cached.
+func Toolchains(t testing.TB) []Tarball {
+	t.Helper()
+	tarOnce.Do(func() {
+		tarballs, tarErr = makeTarballs(CacheDir(t))
+	})
+	if tarErr != nil {
+		t.Fatal(tarErr)
+	}
+	return tarballs
+}
+
+// GOROOTs returns the local toolchain root and go1.27.3's, fetching the
+// latter with `GOTOOLCHAIN=go1.27.3 go version` when it is missing.
+func GOROOTs() ([]string, error) {
+	local, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env GOROOT: %w", err)
+	}
+	modcache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env GOMODCACHE: %w", err)
+	}
+	second := filepath.Join(strings.TrimSpace(string(modcache)), "golang.org", "toolchain@v0.0.1-"+SecondSeries+".linux-"+runtime.GOARCH)
+	if _, err := os.Stat(filepath.Join(second, "VERSION")); err != nil {
+		cmd := exec.Command("go", "version")
+		cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+SecondSeries)
+		cmd.Dir = os.TempDir()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("fetching %s: %v\n%s", SecondSeries, err, out)
+		}
+	}
+	return []string{strings.TrimSpace(string(local)), second}, nil
+}
+
+func makeTarballs(dir string) ([]Tarball, error) {
+	roots, err := GOROOTs()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var out []Tarball
+	for _, root := range roots {
+		info, err := gotarball.ReadInfo(root)
+		if err != nil {
+			return nil, err
+		}
+		file := gotarball.FileName(info.GoVersion, runtime.GOARCH)
+		path := filepath.Join(dir, file)
+		sum, err := os.ReadFile(path + ".sha256")
+		if _, statErr := os.Stat(path); err != nil || statErr != nil {
+			var s string
+			err = atomicfile.Write(path, 0o644, func(w io.Writer) error {
+				var err error
+				s, err = gotarball.Write(w, root)
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+			sum = []byte(s)
+			if err := os.WriteFile(path+".sha256", sum, 0o644); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, Tarball{Path: path, File: file, SHA256: strings.TrimSpace(string(sum)), GoVersion: info.GoVersion, GOROOT: root})
+	}
+	return out, nil
+}
+
+// Config returns a gotc.yaml packaging the given tarballs, with extra
+// top-level YAML prepended.
+func Config(tbs []Tarball, extra string) string {
+	var b strings.Builder
+	b.WriteString(extra)
+	b.WriteString("toolchains:\n")
+	for _, tb := range tbs {
+		fmt.Fprintf(&b, "  - version: %q\n    sources:\n      x86_64: {file: %s, sha256: %q}\n    changelog:\n      - {date: 2026-11-20, author: \"Go Packagers <go@example.org>\", changes: [\"Package %s\"]}\n",
+			tb.Version(), tb.File, tb.SHA256, tb.GoVersion)
+	}
+	return b.String()
+}
+
+// Built is the result of building the generated specs with real rpmbuild.
+type Built struct {
+	// Config is the gotc.yaml used.
+	Config string
+	// SpecDir holds the generated specs, SourceDir the tarballs.
+	SpecDir, SourceDir string
+	// RPMs maps a package name (go-toolchain-1.26-src) to its RPM file.
+	RPMs map[string]string
+	// SourceDateEpoch is the value the build ran with.
+	SourceDateEpoch string
+}
+
+// BuildPayload is the payload rpmbuild uses in tests: zstd level 3 keeps
+// the real-toolchain builds fast; the benchmark uses Fedora's w19.zstdio.
+const BuildPayload = "w3.zstdio"
+
+// TestSourceDateEpoch is the SOURCE_DATE_EPOCH the integration builds use.
+const TestSourceDateEpoch = "1763640000" // 2025-11-20T12:00:00Z
+
+var (
+	rpmbuildOnce sync.Once
+	built        *Built
+	rpmbuildErr  error
+)
+
+// RPMBuild generates the specs for both real toolchains and builds them
+// with real rpmbuild -bb, once per test binary.
+func RPMBuild(t testing.TB) *Built {
+	t.Helper()
+	NeedTool(t, "rpmbuild")
+	tbs := Toolchains(t)
+	spec := Command(t, "gotc-spec")
+	rpmbuildOnce.Do(func() {
+		built, rpmbuildErr = rpmbuild(spec, tbs)
+	})
+	if rpmbuildErr != nil {
+		t.Fatal(rpmbuildErr)
+	}
+	return built
+}
+
+func rpmbuild(spec string, tbs []Tarball) (*Built, error) {
+	dir, err := os.MkdirTemp("", "gotc-rpmbuild-")
+	if err != nil {
+		return nil, err
+	}
+	b := &Built{
+		Config:          filepath.Join(dir, "gotc.yaml"),
+		SpecDir:         filepath.Join(dir, "specs"),
+		SourceDir:       filepath.Join(dir, "SOURCES"),
+		RPMs:            map[string]string{},
+		SourceDateEpoch: TestSourceDateEpoch,
+	}
+	if err := os.WriteFile(b.Config, []byte(Config(tbs, "")), 0o644); err != nil {
+		return nil, err
+	}
+	if out, err := Output("", nil, spec, "gen", "-c", b.Config, "-o", b.SpecDir); err != nil {
+		return nil, fmt.Errorf("gotc-spec gen: %v\n%s", err, out)
+	}
+	if err := os.MkdirAll(b.SourceDir, 0o755); err != nil {
+		return nil, err
+	}
+	for _, tb := range tbs {
+		if err := os.Symlink(tb.Path, filepath.Join(b.SourceDir, tb.File)); err != nil {
+			return nil, err
+		}
+	}
+	specs, _ := filepath.Glob(filepath.Join(b.SpecDir, "*.spec"))
+	for _, s := range specs {
+		out, err := Output("", []string{"SOURCE_DATE_EPOCH=" + b.SourceDateEpoch}, "rpmbuild", "-bb",
+			"--define", "_topdir "+dir,
+			"--define", "_binary_payload "+BuildPayload,
+			s)
+		if err != nil {
+			return nil, fmt.Errorf("rpmbuild -bb %s: %v\n%s", s, err, tail(out, 4000))
+		}
+	}
+	rpms, _ := filepath.Glob(filepath.Join(dir, "RPMS", "*", "*.rpm"))
+	for _, r := range rpms {
+		name, err := exec.Command("rpm", "-qp", "--qf", "%{NAME}", r).Output()
+		if err != nil {
+			return nil, fmt.Errorf("rpm -qp %s: %w", r, err)
+		}
+		b.RPMs[string(name)] = r
+	}
+	return b, nil
+}
