@@ -1,0 +1,298 @@
+// Package rpmbuild builds a toolchain's binary RPMs natively, without
+// rpmbuild: it takes a toolchain.Plan and an unpacked Go tree (from
+// Extract or a packager's own GOROOT) and writes the same packages
+// rpmbuild makes from the spec gotc-spec generates — same split, modes,
+// flags, ghosts, scriptlets and dependencies — through rpmwrite's
+// streaming writer.
+//
+// Every packaging fact comes from the plan; this package only walks the
+// tree and maps plan facts onto RPM headers.
+package rpmbuild
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"gotc/internal/atomicfile"
+	"gotc/rpmtag"
+	"gotc/rpmwrite"
+	"gotc/toolchain"
+)
+
+// Options control a native build.
+type Options struct {
+	// Arch is the RPM arch of the main package (x86_64, aarch64, …).
+	Arch string
+	// Dist is appended to the Release, as %{?dist} is (".fc41").
+	Dist string
+	// SourceDateEpoch is SOURCE_DATE_EPOCH, nil when unset. Like rpmbuild
+	// with the spec's source_date_epoch_from_changelog, the build time and
+	// the clamp for file mtimes are SOURCE_DATE_EPOCH or, when unset, the
+	// newest changelog entry's time.
+	SourceDateEpoch *time.Time
+	// BuildHost is recorded in the header ("localhost" when empty).
+	BuildHost string
+	// Compressor and Level select the payload compression (zstd 19 when
+	// empty/zero, Fedora's default).
+	Compressor string
+	Level      int
+	// Threads > 1 compresses in parallel.
+	Threads int
+	// TempDir is where payloads are spooled.
+	TempDir string
+	// Progress, when set, reports each package's progress.
+	Progress func(pkg string, files int, bytes int64)
+	// Deps, when set, returns the automatic Requires and Provides of an
+	// executable file, as rpmbuild's ELF dependency generator would.
+	Deps func(path string, executable bool) (requires, provides []string, err error)
+
+	buildTime time.Time
+}
+
+// BuildTime is the build time of p's packages: SOURCE_DATE_EPOCH when set,
+// else the newest changelog entry's time, as rpmbuild does with
+// source_date_epoch_from_changelog.
+func BuildTime(p *toolchain.Plan, sourceDateEpoch *time.Time) time.Time {
+	if sourceDateEpoch != nil {
+		return *sourceDateEpoch
+	}
+	return p.ChangelogEntries(nil)[0].Time
+}
+
+// Result is one written package.
+type Result struct {
+	Name string
+	Path string
+}
+
+// entry is one file of the unpacked tree.
+type entry struct {
+	rel    string // toolchain-relative, "" for the root
+	full   string // path on disk
+	mode   uint32 // st_mode with type bits, normalised
+	size   int64
+	mtime  time.Time
+	linkTo string
+	body   []byte // replacement body (go.env), nil to read full
+}
+
+// Build writes every package of plan p built from the tree at goroot into
+// outDir and returns them, main package first. Output files are written
+// atomically; on error no partial package is left.
+func Build(p *toolchain.Plan, goroot, outDir string, opt Options) ([]Result, error) {
+	if _, ok := toolchain.GOARCH[opt.Arch]; !ok {
+		return nil, fmt.Errorf("unsupported arch %q", opt.Arch)
+	}
+	if _, ok := p.Toolchain.Sources[opt.Arch]; !ok {
+		return nil, fmt.Errorf("%s has no source for %s in %s", p.Name, opt.Arch, p.Config.File())
+	}
+	opt.buildTime = BuildTime(p, opt.SourceDateEpoch)
+	entries, err := walk(goroot)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTree(p, entries); err != nil {
+		return nil, err
+	}
+	c, err := assemble(p, entries, opt)
+	if err != nil {
+		return nil, err
+	}
+	var results []Result
+	for _, pkg := range p.Packages {
+		arch := opt.Arch
+		if pkg.Noarch {
+			arch = "noarch"
+		}
+		m, err := metadata(p, pkg, arch, opt, c)
+		if err != nil {
+			return nil, err
+		}
+		out := filepath.Join(outDir, fmt.Sprintf("%s-%s-%s.%s.rpm", m.Name, m.Version, m.Release, arch))
+		wopt := rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, Threads: opt.Threads, TempDir: opt.TempDir}
+		if opt.Progress != nil {
+			name := pkg.Name
+			wopt.Progress = func(n int, b int64) { opt.Progress(name, n, b) }
+		}
+		err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
+			return rpmwrite.Write(w, m, c.files[pkg.Name], wopt)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("writing %s: %w", filepath.Base(out), err)
+		}
+		results = append(results, Result{Name: pkg.Name, Path: out})
+	}
+	return results, nil
+}
+
+// walk lists the tree under goroot with modes normalised as the spec's
+// %install does: directories 0755, files with any execute bit 0755, the
+// rest 0644.
+func walk(goroot string) ([]entry, error) {
+	var entries []entry
+	err := filepath.WalkDir(goroot, func(full string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("reading toolchain tree: %w", err)
+		}
+		rel, _ := filepath.Rel(goroot, full)
+		rel = filepath.ToSlash(rel)
+		if rel == "." {
+			rel = ""
+		}
+		info, err := d.Info()
+		if err != nil {
+			return fmt.Errorf("reading toolchain tree: %w", err)
+		}
+		e := entry{rel: rel, full: full, mtime: info.ModTime()}
+		switch {
+		case info.Mode()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(full)
+			if err != nil {
+				return fmt.Errorf("reading toolchain tree: %w", err)
+			}
+			e.mode, e.linkTo, e.size = 0o120777, target, int64(len(target))
+		case info.IsDir():
+			e.mode = 0o40755
+		case info.Mode().IsRegular():
+			e.mode, e.size = 0o100644, info.Size()
+			if info.Mode()&0o111 != 0 {
+				e.mode = 0o100755
+			}
+		default:
+			return fmt.Errorf("%s: unsupported file type %v", full, info.Mode().Type())
+		}
+		if rel != "" {
+			if err := toolchain.CheckFileName(rel); err != nil {
+				return fmt.Errorf("toolchain tree: %w", err)
+			}
+		}
+		entries = append(entries, e)
+		return nil
+	})
+	return entries, err
+}
+
+// checkTree refuses a tree that is not the toolchain the plan names.
+func checkTree(p *toolchain.Plan, entries []entry) error {
+	var version []byte
+	for _, e := range entries {
+		if e.rel == "VERSION" {
+			b, err := os.ReadFile(e.full)
+			if err != nil {
+				return fmt.Errorf("reading VERSION: %w", err)
+			}
+			version = b
+		}
+	}
+	first, _, _ := strings.Cut(string(version), "\n")
+	if strings.TrimSpace(first) != p.Version.GoVersion() {
+		return fmt.Errorf("toolchain tree is %q, but %s packages %s", strings.TrimSpace(first), p.Name, p.Version.GoVersion())
+	}
+	return nil
+}
+
+// assemble maps the tree and the plan's extra entries onto each package's
+// file list, sorted by path.
+func assemble(p *toolchain.Plan, entries []entry, opt Options) (*contents, error) {
+	clamp := uint32(opt.buildTime.Unix())
+	mtime := func(t time.Time) uint32 {
+		if u := t.Unix(); u >= 0 && u < int64(clamp) {
+			return uint32(u)
+		}
+		return clamp
+	}
+	var depExclude *regexp.Regexp
+	if re := p.DependencyExcludeRegexp(); re != "" {
+		depExclude = regexp.MustCompile(re)
+	}
+	files := map[string][]rpmwrite.File{}
+	removed := map[string]bool{} // excluded directories: skip what is under them
+	autoReq := map[string][]string{}
+	autoProv := map[string][]string{}
+	for _, e := range entries {
+		if e.rel == "" {
+			continue // the root is owned explicitly below, as the spec's %dir %{goroot}
+		}
+		if removed[path.Dir(e.rel)] {
+			removed[e.rel] = true
+			continue
+		}
+		pkg, flag, excluded := p.Classify(e.rel, e.mode&0o170000 == 0o40000)
+		if excluded {
+			removed[e.rel] = true
+			continue
+		}
+		f := rpmwrite.File{
+			Path:   p.GOROOT + "/" + e.rel,
+			Mode:   e.mode,
+			Size:   e.size,
+			MTime:  mtime(e.mtime),
+			LinkTo: e.linkTo,
+		}
+		switch flag {
+		case toolchain.FlagDoc:
+			f.Flags |= rpmtag.FileDoc
+		case toolchain.FlagLicense:
+			f.Flags |= rpmtag.FileLicense
+		}
+		if e.mode&0o170000 == 0o100000 {
+			full := e.full
+			if e.rel == "go.env" {
+				content, err := os.ReadFile(full)
+				if err != nil {
+					return nil, fmt.Errorf("reading go.env: %w", err)
+				}
+				body := p.RewriteGoEnv(content)
+				f.Size = int64(len(body))
+				f.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+			} else {
+				f.Open = func() (io.ReadCloser, error) { return os.Open(full) }
+			}
+			if opt.Deps != nil && (depExclude == nil || !depExclude.MatchString(f.Path)) {
+				req, prov, err := opt.Deps(full, e.mode&0o111 != 0)
+				if err != nil {
+					return nil, fmt.Errorf("dependencies of %s: %w", f.Path, err)
+				}
+				autoReq[pkg.Name] = append(autoReq[pkg.Name], req...)
+				autoProv[pkg.Name] = append(autoProv[pkg.Name], prov...)
+			}
+		}
+		files[pkg.Name] = append(files[pkg.Name], f)
+	}
+	main := p.Main().Name
+	now := clamp
+	dir := func(path string) rpmwrite.File {
+		return rpmwrite.File{Path: path, Mode: 0o40755, MTime: now}
+	}
+	files[main] = append(files[main], dir(p.Config.Layout.Root), dir(p.GOROOT))
+	for _, g := range p.Ghosts {
+		f := rpmwrite.File{Path: g.Path, Mode: 0o100644, MTime: now, Flags: rpmtag.FileGhost}
+		if g.LinkTo != "" {
+			f.Mode, f.LinkTo, f.Size = 0o120777, g.LinkTo, int64(len(g.LinkTo))
+		}
+		files[main] = append(files[main], f)
+	}
+	for _, l := range p.Links {
+		files[main] = append(files[main], rpmwrite.File{Path: l.Path, Mode: 0o120777, MTime: now, LinkTo: l.Target, Size: int64(len(l.Target))})
+	}
+	for name := range files {
+		list := files[name]
+		sort.Slice(list, func(i, j int) bool { return list[i].Path < list[j].Path })
+	}
+	return &contents{files: files, requires: autoReq, provides: autoProv}, nil
+}
+
+// contents is what assemble puts in each package, by package name.
+type contents struct {
+	files              map[string][]rpmwrite.File
+	requires, provides map[string][]string // automatic (ELF) dependencies
+}

@@ -1,0 +1,107 @@
+package rpmbuild
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"gotc/rpmtag"
+	"gotc/rpmwrite"
+	"gotc/toolchain"
+)
+
+// metadata maps a plan package onto the header rpmbuild writes for it.
+func metadata(p *toolchain.Plan, pkg *toolchain.Package, arch string, opt Options, c *contents) (rpmwrite.Metadata, error) {
+	release := fmt.Sprintf("%d%s", p.Release, opt.Dist)
+	m := rpmwrite.Metadata{
+		Name:        pkg.Name,
+		Version:     p.RPMVersion,
+		Release:     release,
+		Arch:        arch,
+		Summary:     pkg.Summary,
+		Description: pkg.Description,
+		License:     p.Config.License,
+		URL:         p.Config.URL,
+		Vendor:      p.Config.Vendor,
+		SourceRPM:   fmt.Sprintf("%s-%s-%s.src.rpm", p.Name, p.RPMVersion, release),
+		BuildHost:   opt.BuildHost,
+		BuildTime:   opt.buildTime.Unix(),
+	}
+	if p.Epoch != nil {
+		e := uint32(*p.Epoch)
+		m.Epoch = &e
+	}
+	evr := p.RPMVersion + "-" + release
+	if p.Epoch != nil {
+		evr = fmt.Sprintf("%d:%s", *p.Epoch, evr)
+	}
+	conv := func(list []toolchain.Dep) []rpmwrite.Dependency {
+		var out []rpmwrite.Dependency
+		for _, d := range list {
+			dep := rpmwrite.Dependency{Name: d.Name, Version: d.Version, Flags: senseOf(d.Op)}
+			if d.Self {
+				dep.Version = evr
+			}
+			out = append(out, dep)
+		}
+		return out
+	}
+	m.Requires = conv(pkg.Requires)
+	m.Provides = conv(pkg.Provides)
+	m.Conflicts = conv(pkg.Conflicts)
+	m.Obsoletes = conv(pkg.Obsoletes)
+	for _, r := range uniq(c.requires[pkg.Name]) {
+		m.Requires = append(m.Requires, rpmwrite.Dependency{Name: r, Flags: rpmtag.SenseFindRequires})
+	}
+	for _, r := range uniq(c.provides[pkg.Name]) {
+		m.Provides = append(m.Provides, rpmwrite.Dependency{Name: r, Flags: rpmtag.SenseFindProvides})
+	}
+	if pkg == p.Main() {
+		s := p.Scriptlets()
+		m.PostIn = rpmwrite.Script{Body: s.Post}
+		m.PostUn = rpmwrite.Script{Body: s.Postun}
+		m.Requires = append(m.Requires,
+			rpmwrite.Dependency{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPost},
+			rpmwrite.Dependency{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPostun})
+	}
+	for _, e := range p.ChangelogEntries(opt.SourceDateEpoch) {
+		lines := make([]string, len(e.Changes))
+		for i, c := range e.Changes {
+			lines[i] = "- " + c
+		}
+		m.Changelog = append(m.Changelog, rpmwrite.ChangelogEntry{
+			Time:   e.Time.Unix(),
+			Author: e.Author + " - " + e.Version,
+			Text:   strings.Join(lines, "\n"),
+		})
+	}
+	return m, nil
+}
+
+// senseOf maps a spec comparison operator to rpm sense bits.
+func senseOf(op string) uint32 {
+	switch op {
+	case "<":
+		return rpmtag.SenseLess
+	case "<=":
+		return rpmtag.SenseLess | rpmtag.SenseEqual
+	case "=":
+		return rpmtag.SenseEqual
+	case ">=":
+		return rpmtag.SenseGreater | rpmtag.SenseEqual
+	case ">":
+		return rpmtag.SenseGreater
+	}
+	return rpmtag.SenseAny
+}
+
+func uniq(list []string) []string {
+	sort.Strings(list)
+	out := list[:0]
+	for i, s := range list {
+		if i == 0 || s != list[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,25 @@
+// Package rpmwrite writes binary RPM packages the way rpmbuild 4.18 does,
+// streaming file bodies through the cpio payload and its compressor into a
+// temporary file so memory stays bounded whatever the payload size.
+//
+// We do not use google/rpmpack because it holds every file body and the
+// whole payload in memory, keeps its header type unexported so it cannot be
+// extended, and writes packages that differ from rpmbuild's in ways rpm
+// notices (a %ghost %config file still in the payload, a signature
+// PAYLOADSIZE that is not the cpio length, no rpmlib() requirements, a
+// self-Provides without the epoch, PAYLOADFLAGS fixed at "9").
+//
+// The output is reproducible: the same Metadata, files and Options give
+// the same bytes, whatever Options.Threads is. Nothing is taken from the
+// clock, the host or the environment; callers pass BuildTime (usually
+// SOURCE_DATE_EPOCH), BuildHost and file mtimes themselves.
+//
+// What rpmbuild adds on its own, Write adds too: the self-Provides
+// "name = [E:]V-R" and, for arch packages, "name(isa) = [E:]V-R"; the
+// rpmlib() requirements for the features the package uses; one Requires
+// per scriptlet interpreter carrying the interp and scriptlet sense bits.
+// Dependencies are deduplicated on (name, version, flags) and sorted by
+// name, then version, then flags, as rpmbuild does. What rpmbuild derives
+// by inspecting files (automatic requires and provides, config()
+// provides, libmagic file classes, file colours) is left to the caller.
+package rpmwrite

@@ -1,0 +1,248 @@
+package rpmwrite
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"strconv"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/klauspost/pgzip"
+	"github.com/ulikunitz/xz"
+)
+
+// compression is a resolved Options.Compressor/Level/Threads.
+type compression struct {
+	// name is PAYLOADCOMPRESSOR; "" for an uncompressed payload, for which
+	// rpmbuild writes no PAYLOADCOMPRESSOR tag.
+	name string
+	// flags is PAYLOADFLAGS: the level, or "" when uncompressed.
+	flags   string
+	level   int
+	threads int
+	// feature is the rpmlib() feature the compressor needs, if any.
+	feature, featureVersion string
+}
+
+// xzDictCap is the dictionary size of xz's presets 0-9.
+var xzDictCap = [10]int{
+	256 << 10, 1 << 20, 2 << 20, 4 << 20, 4 << 20, 8 << 20, 8 << 20, 16 << 20, 32 << 20, 64 << 20,
+}
+
+func (o Options) compression() (compression, error) {
+	c := compression{level: o.Level, threads: o.Threads}
+	if c.threads < 1 {
+		c.threads = 1
+	}
+	levels := func(def, lo, hi int) error {
+		if c.level == 0 {
+			c.level = def
+		}
+		if c.level < lo || c.level > hi {
+			return fmt.Errorf("%s level %d out of range %d-%d", o.Compressor, c.level, lo, hi)
+		}
+		c.flags = strconv.Itoa(c.level)
+		return nil
+	}
+	var err error
+	switch o.Compressor {
+	case "zstd", "":
+		c.name, c.feature, c.featureVersion = "zstd", "PayloadIsZstd", "5.4.18-1"
+		err = levels(19, 1, 22)
+	case "xz":
+		c.name, c.feature, c.featureVersion = "xz", "PayloadIsXz", "5.2-1"
+		err = levels(6, 0, 9)
+	case "gzip":
+		c.name = "gzip"
+		err = levels(9, 1, 9)
+	case "none":
+		if o.Level != 0 {
+			err = fmt.Errorf("level %d given for an uncompressed payload", o.Level)
+		}
+	default:
+		err = fmt.Errorf("unknown compressor %q (want zstd, xz, gzip or none)", o.Compressor)
+	}
+	return c, err
+}
+
+// newCompressor wraps w in the payload compressor.
+func (c compression) newCompressor(w io.Writer) (io.WriteCloser, error) {
+	switch c.name {
+	case "zstd":
+		return zstd.NewWriter(w,
+			zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(c.level)),
+			zstd.WithEncoderConcurrency(c.threads))
+	case "xz":
+		return xz.WriterConfig{DictCap: xzDictCap[c.level]}.NewWriter(w)
+	case "gzip":
+		z, err := pgzip.NewWriterLevel(w, c.level)
+		if err != nil {
+			return nil, err
+		}
+		// The block size alone decides the output; the number of blocks
+		// in flight only decides the parallelism.
+		if err := z.SetConcurrency(1<<20, c.threads); err != nil {
+			return nil, err
+		}
+		return z, nil
+	}
+	return nopCloser{w}, nil
+}
+
+type nopCloser struct{ io.Writer }
+
+func (nopCloser) Close() error { return nil }
+
+// payloadResult is what the payload pass learns for the headers.
+type payloadResult struct {
+	archiveSize    int64 // uncompressed cpio length: SIGTAG_PAYLOADSIZE
+	compressedSize int64
+	digest         [sha256.Size]byte // of the compressed payload: PAYLOADDIGEST
+	altDigest      [sha256.Size]byte // of the cpio archive: PAYLOADDIGESTALT
+	digests        []string          // FILEDIGESTS
+}
+
+// countingWriter counts and hashes what passes through it.
+type countingWriter struct {
+	w io.Writer
+	h hash.Hash
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.h.Write(p[:n])
+	c.n += int64(n)
+	return n, err
+}
+
+// progressEvery is how many body bytes pass between Progress calls within
+// one large file.
+const progressEvery = 16 << 20
+
+// writePayload streams the cpio archive of t's files through the
+// compressor into out, hashing bodies, archive and compressed stream on
+// the way.
+func writePayload(out io.Writer, t *fileTable, c compression, opt Options) (payloadResult, error) {
+	var res payloadResult
+	spool := bufio.NewWriterSize(out, 1<<20)
+	compressed := &countingWriter{w: spool, h: sha256.New()}
+	enc, err := c.newCompressor(compressed)
+	if err != nil {
+		return res, fmt.Errorf("starting %s compressor: %w", c.name, err)
+	}
+	archive := &countingWriter{w: enc, h: sha256.New()}
+	cw := newCPIOWriter(archive, t.largeFiles)
+
+	res.digests = make([]string, len(t.files))
+	buf := make([]byte, 256<<10)
+	bodyHash := sha256.New()
+	var done int
+	var written, lastReport int64
+	report := func(force bool) {
+		if opt.Progress != nil && (force || written-lastReport >= progressEvery) {
+			opt.Progress(done, written)
+			lastReport = written
+		}
+	}
+	for i := range t.files {
+		f := &t.files[i]
+		if !f.inPayload() {
+			continue
+		}
+		if err := cw.writeHeader(i, f, t.sizes[i]); err != nil {
+			return res, fmt.Errorf("file %q: %w", f.Path, err)
+		}
+		switch {
+		case f.isSymlink():
+			if _, err := io.WriteString(cw, f.LinkTo); err != nil {
+				return res, fmt.Errorf("file %q: %w", f.Path, err)
+			}
+		case f.isRegular():
+			bodyHash.Reset()
+			err := copyBody(io.MultiWriter(cw, bodyHash), f, buf, func(n int64) {
+				written += n
+				report(false)
+			})
+			if err != nil {
+				return res, fmt.Errorf("file %q: %w", f.Path, err)
+			}
+			res.digests[i] = hex.EncodeToString(bodyHash.Sum(nil))
+			done++
+			report(true)
+		}
+	}
+	if err := cw.close(); err != nil {
+		return res, fmt.Errorf("writing cpio trailer: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return res, fmt.Errorf("closing %s compressor: %w", c.name, err)
+	}
+	if err := spool.Flush(); err != nil {
+		return res, fmt.Errorf("spooling: %w", err)
+	}
+	res.archiveSize = archive.n
+	res.compressedSize = compressed.n
+	archive.h.Sum(res.altDigest[:0])
+	compressed.h.Sum(res.digest[:0])
+	return res, nil
+}
+
+// copyBody copies exactly f.Size bytes of f's body to dst and checks that
+// the body has no more.
+func copyBody(dst io.Writer, f *File, buf []byte, progress func(int64)) (err error) {
+	rc, err := f.Open()
+	if err != nil {
+		return fmt.Errorf("opening body: %w", err)
+	}
+	closed := false
+	defer func() {
+		if !closed {
+			rc.Close()
+		}
+	}()
+	remaining := f.Size
+	empty := 0
+	var one [1]byte
+	for {
+		p := buf
+		if remaining == 0 {
+			p = one[:] // the body must end here
+		} else if int64(len(p)) > remaining {
+			p = p[:remaining]
+		}
+		n, rerr := rc.Read(p)
+		switch {
+		case n > 0 && remaining == 0:
+			return fmt.Errorf("%w: body is longer than Size %d", ErrBodySize, f.Size)
+		case n > 0:
+			if _, err := dst.Write(p[:n]); err != nil {
+				return err
+			}
+			remaining -= int64(n)
+			progress(int64(n))
+			empty = 0
+		case rerr == nil:
+			if empty++; empty > 100 {
+				return fmt.Errorf("reading body: %w", io.ErrNoProgress)
+			}
+		}
+		if rerr == io.EOF {
+			if remaining > 0 {
+				return fmt.Errorf("%w: body has %d bytes, Size is %d", ErrBodySize, f.Size-remaining, f.Size)
+			}
+			break
+		}
+		if rerr != nil {
+			return fmt.Errorf("reading body: %w", rerr)
+		}
+	}
+	closed = true
+	if err := rc.Close(); err != nil {
+		return fmt.Errorf("closing body: %w", err)
+	}
+	return nil
+}

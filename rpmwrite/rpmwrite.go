@@ -1,0 +1,420 @@
+package rpmwrite
+
+import (
+	"bufio"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+
+	"gotc/rpmtag"
+)
+
+// Dependency is one Provides, Requires, Conflicts, Obsoletes, Recommends or
+// Suggests entry.
+type Dependency struct {
+	Name string
+	// Flags holds rpmtag.Sense* bits: the comparison (SenseLess,
+	// SenseGreater, SenseEqual) and, for Requires, the context bits such
+	// as SenseScriptPost for Requires(post). They are written as given.
+	Flags uint32
+	// Version is "[E:]V[-R]", or "" for an unversioned dependency.
+	Version string
+}
+
+// Script is one scriptlet.
+type Script struct {
+	// Body is the script text, stored as given (rpmbuild strips trailing
+	// blanks from a spec's scriptlet; do that before if you want the same).
+	Body string
+	// Interpreter is an absolute path or "<lua>"; "/bin/sh" when empty.
+	// A scriptlet with an Interpreter and no Body is a "-p" program.
+	Interpreter string
+}
+
+// ChangelogEntry is one %changelog entry, newest first in Metadata.
+type ChangelogEntry struct {
+	// Time is seconds since the epoch; rpmbuild uses noon UTC of the
+	// entry's date.
+	Time int64
+	// Author is the rest of the "*" line after the date, usually
+	// "Name <mail> - [E:]V-R".
+	Author string
+	// Text is the entry's lines, without a trailing newline.
+	Text string
+}
+
+// Metadata is the package-level part of the header.
+type Metadata struct {
+	Name, Version, Release string
+	// Epoch is nil for no EPOCH tag. An Epoch of 0 is written, as rpmbuild
+	// does for "Epoch: 0", and appears in the EVRs Write adds.
+	Epoch *uint32
+	// Arch is the package architecture: "x86_64", "aarch64", "ppc64le",
+	// "s390x", "i686", "noarch", ...
+	Arch string
+	// OS defaults to "linux".
+	OS string
+
+	Summary, Description, License, URL, Vendor, Packager, Distribution string
+	// Group defaults to "Unspecified", as rpmbuild writes it.
+	Group string
+	// SourceRPM defaults to "Name-Version-Release.src.rpm". A binary
+	// package must have one: rpm takes a header without it for a source
+	// package.
+	SourceRPM string
+	// BuildHost defaults to "localhost".
+	BuildHost string
+	// BuildTime is seconds since the epoch; callers pass SOURCE_DATE_EPOCH.
+	BuildTime int64
+	// Platform is rpmbuild's %{_target_platform}; it defaults to
+	// Arch + "-redhat-linux-gnu", as on Fedora and EL.
+	Platform string
+	// OptFlags is rpmbuild's %{optflags}; the OPTFLAGS tag is left out when
+	// it is empty.
+	OptFlags string
+	// RPMVersion is the RPMVERSION tag, "4.18.0" by default: the rpmbuild
+	// release whose output Write reproduces.
+	RPMVersion string
+
+	Provides, Requires, Conflicts, Obsoletes, Recommends, Suggests []Dependency
+
+	PreIn, PostIn, PreUn, PostUn, PreTrans, PostTrans Script
+
+	Changelog []ChangelogEntry
+}
+
+// File is one entry of the package's file list. Every file is its own
+// inode: hard links are not supported.
+type File struct {
+	// Path is absolute and clean, e.g. "/usr/libexec/go-toolchain/go1.26.8/bin/go".
+	Path string
+	// Mode is the full st_mode, type bits included: 0100644, 040755,
+	// 0120777. Regular files, directories and symlinks are supported.
+	Mode uint32
+	// Size is the body size of a regular file, ghosts included. For a
+	// symlink it must be 0 or len(LinkTo). For a directory it is ignored:
+	// rpmbuild 4.18 records 0 for directories.
+	Size  int64
+	MTime uint32
+	// User and Group default to "root".
+	User, Group string
+	// Flags holds rpmtag.File* bits (FileConfig, FileNoReplace, FileDoc,
+	// FileLicense, FileGhost, ...). Like rpmbuild, Write drops FileConfig,
+	// FileDoc and FileLicense from directories.
+	Flags uint32
+	// LinkTo is a symlink's target.
+	LinkTo string
+	// Open returns the body of a regular, non-ghost file. It is called
+	// once, while the payload is written; the body is streamed, never held
+	// whole, then closed, and its length must equal Size. Open is not
+	// called for ghosts, which have no payload entry.
+	Open func() (io.ReadCloser, error)
+
+	// Missing marks a ghost that did not exist when rpmbuild would have
+	// looked at it; rpmbuild records such files with device 0.
+	Missing bool
+	// NoVerify holds rpmtag.Verify* bits to clear from FILEVERIFYFLAGS,
+	// as %verify(not ...) does. Ghosts also lose digest, size, link and
+	// mtime verification, as in rpmbuild.
+	NoVerify uint32
+	// Lang is the FILELANGS entry, as %lang(...) sets it.
+	Lang string
+	// Class is the file's libmagic description for FILECLASS. When empty,
+	// directories get "directory", existing empty regular files "empty",
+	// and everything else "".
+	Class string
+	// Color is the FILECOLORS entry (1 for ELF32, 2 for ELF64, 0 otherwise).
+	Color uint32
+}
+
+// Options tune the payload encoding.
+type Options struct {
+	// Compressor is "zstd" (the default), "xz", "gzip" or "none".
+	Compressor string
+	// Level is the compressor level, written into PAYLOADFLAGS as rpmbuild
+	// writes the level of %_binary_payload ("19" for w19.zstdio). Zero
+	// means 19 for zstd, 6 for xz and 9 for gzip (so xz preset 0 cannot be
+	// asked for). zstd levels map onto the four klauspost encoders (1-2
+	// fastest, 3-5 default, 6-9 better, 10-22 best, whose match tables
+	// alone take about 35 MB); xz levels select the xz preset's dictionary
+	// size.
+	Level int
+	// Threads > 1 compresses concurrently: zstd overlaps encoding one
+	// block with writing out the previous one (a klauspost stream uses at
+	// most two goroutines), gzip compresses up to Threads 1 MiB blocks at
+	// once. The output bytes do not depend on Threads, and Threads is not
+	// recorded in PAYLOADFLAGS (rpmbuild records "19T8" for w19T8.zstdio).
+	// xz is single-threaded.
+	Threads int
+	// TempDir is where the compressed payload is spooled; os.TempDir()
+	// when empty. The file is removed before Write returns.
+	TempDir string
+	// Progress, when set, is called as bodies are written, after each
+	// regular file and every 16 MiB within a large one, with the number
+	// of regular files completed and the body bytes written so far.
+	Progress func(files int, bytes int64)
+}
+
+// ErrBodySize is wrapped by the error Write returns when a file body's
+// length differs from File.Size.
+var ErrBodySize = errors.New("body length differs from File.Size")
+
+// Write writes a binary RPM package to w: lead, signature header, main
+// header and compressed cpio payload. The payload is first spooled to a
+// temporary file in opt.TempDir, because the signature and header that
+// precede it describe it. files may be in any order; Write sorts them by
+// path. Nothing is written to w when the inputs are invalid or a body
+// cannot be read.
+func Write(w io.Writer, m Metadata, files []File, opt Options) error {
+	m.applyDefaults()
+	comp, cerr := opt.compression()
+	merr := m.validate()
+	recs, ferr := newFileTable(files)
+	if err := errors.Join(cerr, merr, ferr); err != nil {
+		return fmt.Errorf("rpmwrite: invalid input: %w", err)
+	}
+
+	tmp, err := os.CreateTemp(opt.TempDir, "rpmwrite-*.payload")
+	if err != nil {
+		return fmt.Errorf("rpmwrite: spooling payload: %w", err)
+	}
+	defer func() {
+		tmp.Close()
+		os.Remove(tmp.Name())
+	}()
+
+	pl, err := writePayload(tmp, recs, comp, opt)
+	if err != nil {
+		return fmt.Errorf("rpmwrite: writing payload: %w", err)
+	}
+
+	hdr, err := mainHeader(&m, recs, comp, pl)
+	if err != nil {
+		return fmt.Errorf("rpmwrite: building header: %w", err)
+	}
+
+	md5h := md5.New()
+	md5h.Write(hdr)
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("rpmwrite: rereading payload: %w", err)
+	}
+	if n, err := io.Copy(md5h, tmp); err != nil || n != pl.compressedSize {
+		return fmt.Errorf("rpmwrite: rereading payload: read %d of %d bytes: %v", n, pl.compressedSize, err)
+	}
+	sig, err := signatureHeader(hdr, md5h.Sum(nil), pl)
+	if err != nil {
+		return fmt.Errorf("rpmwrite: building signature: %w", err)
+	}
+
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("rpmwrite: rereading payload: %w", err)
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bw.Write(lead(&m))
+	bw.Write(sig)
+	if pad := len(sig) % 8; pad != 0 {
+		bw.Write(make([]byte, 8-pad))
+	}
+	bw.Write(hdr)
+	if n, err := io.Copy(bw, tmp); err != nil || n != pl.compressedSize {
+		if err == nil {
+			err = fmt.Errorf("copied %d of %d bytes", n, pl.compressedSize)
+		}
+		return fmt.Errorf("rpmwrite: writing package: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("rpmwrite: writing package: %w", err)
+	}
+	return nil
+}
+
+func (m *Metadata) applyDefaults() {
+	if m.OS == "" {
+		m.OS = "linux"
+	}
+	if m.Group == "" {
+		m.Group = "Unspecified"
+	}
+	if m.SourceRPM == "" {
+		m.SourceRPM = m.Name + "-" + m.Version + "-" + m.Release + ".src.rpm"
+	}
+	if m.BuildHost == "" {
+		m.BuildHost = "localhost"
+	}
+	if m.Platform == "" {
+		m.Platform = m.Arch + "-redhat-linux-gnu"
+	}
+	if m.RPMVersion == "" {
+		m.RPMVersion = "4.18.0"
+	}
+}
+
+// evr is "[E:]V-R", the version of the self-Provides.
+func (m *Metadata) evr() string {
+	s := m.Version + "-" + m.Release
+	if m.Epoch != nil {
+		s = strconv.FormatUint(uint64(*m.Epoch), 10) + ":" + s
+	}
+	return s
+}
+
+func (m *Metadata) depSets() [][]Dependency {
+	return [][]Dependency{m.Provides, m.Requires, m.Conflicts, m.Obsoletes, m.Recommends, m.Suggests}
+}
+
+// mainHeader builds the main header, in rpmbuild's tag set.
+func mainHeader(m *Metadata, ft *fileTable, c compression, pl payloadResult) ([]byte, error) {
+	h := newHeader()
+	h.putStrings(rpmtag.HeaderI18NTable, []string{"C"})
+	h.putString(rpmtag.Name, m.Name)
+	h.putString(rpmtag.Version, m.Version)
+	h.putString(rpmtag.Release, m.Release)
+	if m.Epoch != nil {
+		h.putUint32s(rpmtag.Epoch, *m.Epoch)
+	}
+	h.putI18N(rpmtag.Summary, m.Summary)
+	h.putI18N(rpmtag.Description, m.Description)
+	h.putUint32s(rpmtag.BuildTime, uint32(m.BuildTime))
+	h.putString(rpmtag.BuildHost, m.BuildHost)
+	optional := []struct {
+		tag   uint32
+		value string
+	}{
+		{rpmtag.Distribution, m.Distribution},
+		{rpmtag.Vendor, m.Vendor},
+		{rpmtag.Packager, m.Packager},
+		{rpmtag.URL, m.URL},
+		{rpmtag.OptFlags, m.OptFlags},
+	}
+	for _, o := range optional {
+		if o.value != "" {
+			h.putString(o.tag, o.value)
+		}
+	}
+	h.putString(rpmtag.License, m.License)
+	h.putI18N(rpmtag.Group, m.Group)
+	h.putString(rpmtag.OS, m.OS)
+	h.putString(rpmtag.Arch, m.Arch)
+	h.putString(rpmtag.SourceRPM, m.SourceRPM)
+	h.putString(rpmtag.RPMVersion, m.RPMVersion)
+	h.putString(rpmtag.Platform, m.Platform)
+	h.putString(rpmtag.Encoding, "utf-8")
+
+	for _, s := range scriptSlots(m) {
+		if !s.script.present() {
+			continue
+		}
+		if s.script.Body != "" {
+			h.putString(s.bodyTag, s.script.Body)
+		}
+		h.putString(s.progTag, s.script.interpreter())
+	}
+
+	if len(m.Changelog) > 0 {
+		times := make([]uint32, len(m.Changelog))
+		names := make([]string, len(m.Changelog))
+		texts := make([]string, len(m.Changelog))
+		for i, e := range m.Changelog {
+			times[i], names[i], texts[i] = uint32(e.Time), e.Author, e.Text
+		}
+		h.putUint32s(rpmtag.ChangelogTime, times...)
+		h.putStrings(rpmtag.ChangelogName, names)
+		h.putStrings(rpmtag.ChangelogText, texts)
+	}
+
+	ft.putTags(h, pl.digests)
+
+	h.putDeps(rpmtag.ProvideName, rpmtag.ProvideVersion, rpmtag.ProvideFlags,
+		append(selfProvides(m), m.Provides...))
+	h.putDeps(rpmtag.RequireName, rpmtag.RequireVersion, rpmtag.RequireFlags,
+		requires(m, c, ft.largeFiles))
+	h.putDeps(rpmtag.ConflictName, rpmtag.ConflictVersion, rpmtag.ConflictFlags, m.Conflicts)
+	h.putDeps(rpmtag.ObsoleteName, rpmtag.ObsoleteVersion, rpmtag.ObsoleteFlags, m.Obsoletes)
+	h.putDeps(rpmtag.RecommendName, rpmtag.RecommendVersion, rpmtag.RecommendFlags, m.Recommends)
+	h.putDeps(rpmtag.SuggestName, rpmtag.SuggestVersion, rpmtag.SuggestFlags, m.Suggests)
+
+	h.putString(rpmtag.PayloadFormat, "cpio")
+	if c.name != "" {
+		h.putString(rpmtag.PayloadCompressor, c.name)
+	}
+	h.putString(rpmtag.PayloadFlags, c.flags)
+	h.putStrings(rpmtag.PayloadDigest, []string{hex.EncodeToString(pl.digest[:])})
+	h.putUint32s(rpmtag.PayloadDigestAlgo, rpmtag.HashAlgoSHA256)
+	h.putStrings(rpmtag.PayloadDigestAlt, []string{hex.EncodeToString(pl.altDigest[:])})
+	return h.encode(rpmtag.HeaderImmutable)
+}
+
+// gpgReservedSpace is rpm's default %__gpg_reserved_space.
+const gpgReservedSpace = 4096
+
+// signatureHeader builds the signature header rpmbuild 4.18 writes: SHA1
+// and SHA256 of the main header, MD5 of header and payload, the
+// header+payload and archive sizes, and zeroed space for a later signature.
+func signatureHeader(hdr, md5sum []byte, pl payloadResult) ([]byte, error) {
+	sha1sum := sha1.Sum(hdr)
+	sha256sum := sha256.Sum256(hdr)
+	size := int64(len(hdr)) + pl.compressedSize
+
+	h := newHeader()
+	h.putString(rpmtag.SigSHA1, hex.EncodeToString(sha1sum[:]))
+	h.putString(rpmtag.SigSHA256, hex.EncodeToString(sha256sum[:]))
+	h.putBin(rpmtag.SigMD5, md5sum)
+	h.putUint32s(rpmtag.SigSize, uint32(size))
+	h.putUint32s(rpmtag.SigPayloadSize, uint32(pl.archiveSize))
+	reserved := 32 // rpm always reserves a bit of space
+	if size >= 0xffffffff || pl.archiveSize >= 0xffffffff {
+		// Like rpm: 64-bit sizes, and the reserved space shrunk by what
+		// they add, so the signature header keeps its size.
+		before, err := h.encode(rpmtag.HeaderSignatures)
+		if err != nil {
+			return nil, err
+		}
+		h.del(rpmtag.SigSize)
+		h.del(rpmtag.SigPayloadSize)
+		h.putUint64s(rpmtag.SigLongArchive, uint64(pl.archiveSize))
+		h.putUint64s(rpmtag.SigLongSize, uint64(size))
+		after, err := h.encode(rpmtag.HeaderSignatures)
+		if err != nil {
+			return nil, err
+		}
+		reserved -= len(after) - len(before)
+	}
+	reserved += gpgReservedSpace
+	h.putBin(rpmtag.SigReservedSpace, make([]byte, reserved))
+	return h.encode(rpmtag.HeaderSignatures)
+}
+
+// leadArch is the lead's archnum as rpmrc's arch_canon numbers it. rpmbuild
+// writes the build host's number; a noarch package gets x86_64's.
+var leadArch = map[string]uint16{
+	"x86_64": 1, "i386": 1, "i486": 1, "i586": 1, "i686": 1, "noarch": 1,
+	"s390x": 15, "ppc64le": 16, "ppc64": 16, "aarch64": 19, "riscv64": 22,
+}
+
+// lead is the 96-byte legacy lead: rpm ignores most of it but checks the
+// magic and the signature type.
+func lead(m *Metadata) []byte {
+	b := make([]byte, rpmtag.LeadSize)
+	copy(b, rpmtag.LeadMagic)
+	b[4], b[5] = 3, 0 // format 3.0
+	// b[6:8] type 0: binary package
+	arch, ok := leadArch[m.Arch]
+	if !ok {
+		arch = 1
+	}
+	b[8], b[9] = byte(arch>>8), byte(arch)
+	nevr := m.Name + "-" + m.evr()
+	if len(nevr) > 65 {
+		nevr = nevr[:65]
+	}
+	copy(b[10:76], nevr)
+	b[76], b[77] = 0, 1 // os: Linux
+	b[78], b[79] = 0, 5 // signature type: header-style signature
+	return b
+}
