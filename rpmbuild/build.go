@@ -96,14 +96,7 @@ func Build(p *toolchain.Plan, goroot, outDir string, opt Options) ([]Result, err
 		return nil, fmt.Errorf("%s has no source for %s in %s", p.Name, opt.Arch, p.Config.File())
 	}
 	opt.buildTime = BuildTime(p, opt.SourceDateEpoch)
-	entries, err := walk(goroot)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkTree(p, entries); err != nil {
-		return nil, err
-	}
-	c, err := assemble(p, entries, opt)
+	c, err := contentsOf(p, goroot, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +125,31 @@ func Build(p *toolchain.Plan, goroot, outDir string, opt Options) ([]Result, err
 		results = append(results, Result{Name: pkg.Name, Path: out})
 	}
 	return results, nil
+}
+
+// Expected returns, by package name, the file list each package of p
+// built from the tree at goroot holds — the exact expectation a verifier
+// checks built RPMs against, from the same code the builder uses. Bodies
+// are not read; Open is set for regular files.
+func Expected(p *toolchain.Plan, goroot string, opt Options) (map[string][]rpmwrite.File, error) {
+	opt.buildTime = BuildTime(p, opt.SourceDateEpoch)
+	opt.Deps = nil
+	c, err := contentsOf(p, goroot, opt)
+	if err != nil {
+		return nil, err
+	}
+	return c.files, nil
+}
+
+func contentsOf(p *toolchain.Plan, goroot string, opt Options) (*contents, error) {
+	entries, err := walk(goroot)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTree(p, entries); err != nil {
+		return nil, err
+	}
+	return assemble(p, entries, opt)
 }
 
 // walk lists the tree under goroot with modes normalised as the spec's
