@@ -9,7 +9,7 @@ LDFLAGS   := -X gotc/internal/cli.Version=$(VERSION)
 FUZZTIME  ?= 10s
 DEMO      := build/demo
 
-.PHONY: all build test unit lint fmt-check vet tidy-check fuzz demo install deps clean
+.PHONY: all build test unit lint fmt-check vet tidy-check fuzz demo bench install deps clean
 
 all: build
 
@@ -59,6 +59,10 @@ fuzz:
 ## and lint the specs and build the RPMs with rpmbuild
 demo: deps build
 	bash tests/demo.sh $(DEMO)
+
+## bench: native build vs rpmbuild vs the physical floor (not a test)
+bench: deps build
+	bash tests/bench.sh
 
 install: build
 	install -D -m 0755 $(BIN)/gotc-spec $(DESTDIR)/usr/local/bin/gotc-spec

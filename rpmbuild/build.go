@@ -11,6 +11,7 @@ package rpmbuild
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -20,6 +21,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"gotc/internal/atomicfile"
@@ -45,7 +47,7 @@ type Options struct {
 	// empty/zero, Fedora's default).
 	Compressor string
 	Level      int
-	// Threads > 1 compresses in parallel.
+	// Threads is how many packages are compressed at once.
 	Threads int
 	// TempDir is where payloads are spooled.
 	TempDir string
@@ -100,31 +102,58 @@ func Build(p *toolchain.Plan, goroot, outDir string, opt Options) ([]Result, err
 	if err != nil {
 		return nil, err
 	}
-	var results []Result
-	for _, pkg := range p.Packages {
-		arch := opt.Arch
-		if pkg.Noarch {
-			arch = "noarch"
+	// Packages are written concurrently, Threads at a time, each with a
+	// single-threaded compressor: whole payloads in parallel keep every
+	// core busy, which one stream's encoder cannot. The bytes of each
+	// package do not depend on the order.
+	workers := max(opt.Threads, 1)
+	results := make([]Result, len(p.Packages))
+	errs := make([]error, len(p.Packages))
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i, pkg := range p.Packages {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			results[i], errs[i] = writePackage(p, pkg, c, outDir, opt)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		for _, r := range results {
+			if r.Path != "" {
+				os.Remove(r.Path)
+			}
 		}
-		m, err := metadata(p, pkg, arch, opt, c)
-		if err != nil {
-			return nil, err
-		}
-		out := filepath.Join(outDir, fmt.Sprintf("%s-%s-%s.%s.rpm", m.Name, m.Version, m.Release, arch))
-		wopt := rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, Threads: opt.Threads, TempDir: opt.TempDir}
-		if opt.Progress != nil {
-			name := pkg.Name
-			wopt.Progress = func(n int, b int64) { opt.Progress(name, n, b) }
-		}
-		err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
-			return rpmwrite.Write(w, m, c.files[pkg.Name], wopt)
-		})
-		if err != nil {
-			return nil, fmt.Errorf("writing %s: %w", filepath.Base(out), err)
-		}
-		results = append(results, Result{Name: pkg.Name, Path: out})
+		return nil, err
 	}
 	return results, nil
+}
+
+// writePackage writes one package of p.
+func writePackage(p *toolchain.Plan, pkg *toolchain.Package, c *contents, outDir string, opt Options) (Result, error) {
+	arch := opt.Arch
+	if pkg.Noarch {
+		arch = "noarch"
+	}
+	m, err := metadata(p, pkg, arch, opt, c)
+	if err != nil {
+		return Result{}, err
+	}
+	out := filepath.Join(outDir, fmt.Sprintf("%s-%s-%s.%s.rpm", m.Name, m.Version, m.Release, arch))
+	wopt := rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, Threads: 1, TempDir: opt.TempDir}
+	if opt.Progress != nil {
+		name := pkg.Name
+		wopt.Progress = func(n int, b int64) { opt.Progress(name, n, b) }
+	}
+	err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
+		return rpmwrite.Write(w, m, c.files[pkg.Name], wopt)
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("writing %s: %w", filepath.Base(out), err)
+	}
+	return Result{Name: pkg.Name, Path: out}, nil
 }
 
 // Expected returns, by package name, the file list each package of p

@@ -8,6 +8,7 @@ import (
 	"hash"
 	"io"
 	"strconv"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/klauspost/pgzip"
@@ -68,13 +69,17 @@ func (o Options) compression() (compression, error) {
 	return c, err
 }
 
+// Levels from bigWindowLevel up compress with a bigWindow window.
+const (
+	bigWindowLevel = 10
+	bigWindow      = 16 << 20
+)
+
 // newCompressor wraps w in the payload compressor.
 func (c compression) newCompressor(w io.Writer) (io.WriteCloser, error) {
 	switch c.name {
 	case "zstd":
-		return zstd.NewWriter(w,
-			zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(c.level)),
-			zstd.WithEncoderConcurrency(c.threads))
+		return getZstd(w, c.level, c.threads)
 	case "xz":
 		return xz.WriterConfig{DictCap: xzDictCap[c.level]}.NewWriter(w)
 	case "gzip":
@@ -90,6 +95,63 @@ func (c compression) newCompressor(w io.Writer) (io.WriteCloser, error) {
 		return z, nil
 	}
 	return nopCloser{w}, nil
+}
+
+// zstd encoders hold tens of MiB of match tables and window. Write reuses
+// them (Reset) instead of allocating new ones for every package, so a
+// caller writing packages one after another, or a few at a time, keeps
+// as many encoders as ran at once, not one per package waiting for GC.
+type zstdKey struct{ level, threads int }
+
+var zstdFree = struct {
+	sync.Mutex
+	m map[zstdKey][]*zstd.Encoder
+}{m: map[zstdKey][]*zstd.Encoder{}}
+
+func getZstd(w io.Writer, level, threads int) (io.WriteCloser, error) {
+	key := zstdKey{level, threads}
+	zstdFree.Lock()
+	free := zstdFree.m[key]
+	var enc *zstd.Encoder
+	if n := len(free); n > 0 {
+		enc, zstdFree.m[key] = free[n-1], free[:n-1]
+	}
+	zstdFree.Unlock()
+	if enc != nil {
+		enc.Reset(w)
+		return &pooledZstd{enc, key}, nil
+	}
+	opts := []zstd.EOption{
+		zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(level)),
+		zstd.WithEncoderConcurrency(threads),
+	}
+	if level >= bigWindowLevel {
+		// klauspost's best encoder finds fewer matches than libzstd's
+		// level 19 (window 8 MiB); a larger window wins the ratio back and
+		// stays under the 128 MiB window rpm's libzstd decodes by default.
+		opts = append(opts, zstd.WithWindowSize(bigWindow))
+	}
+	enc, err := zstd.NewWriter(w, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &pooledZstd{enc, key}, nil
+}
+
+// pooledZstd returns its encoder for reuse once the stream is closed.
+type pooledZstd struct {
+	*zstd.Encoder
+	key zstdKey
+}
+
+func (p *pooledZstd) Close() error {
+	if err := p.Encoder.Close(); err != nil {
+		return err
+	}
+	zstdFree.Lock()
+	zstdFree.m[p.key] = append(zstdFree.m[p.key], p.Encoder)
+	zstdFree.Unlock()
+	return nil
 }
 
 type nopCloser struct{ io.Writer }

@@ -88,15 +88,24 @@ func TestRPMBuildRealToolchains(t *testing.T) {
 		})
 	}
 
-	// Both series into one root: no file conflicts, both run.
+	installAndRun(t, all)
+}
+
+// installAndRun installs the packages of both series into one scratch
+// root with rpm -i --root --nodeps --noscripts (a file conflict fails),
+// and runs each installed go: go version, go env GOTOOLCHAIN from the
+// packaged go.env, and an offline build of a program importing net/http.
+func installAndRun(t *testing.T, rpms []string) {
+	t.Helper()
+	rpm := testenv.NeedTool(t, "rpm")
 	root := t.TempDir()
 	testenv.Run(t, "", nil, rpm, "--root", root, "--initdb")
-	testenv.Run(t, "", nil, rpm, append([]string{"-i", "--root", root, "--nodeps", "--noscripts"}, all...)...)
+	testenv.Run(t, "", nil, rpm, append([]string{"-i", "--root", root, "--nodeps", "--noscripts"}, rpms...)...)
 	hello := filepath.Join(t.TempDir(), "hello")
 	os.MkdirAll(hello, 0o755)
 	os.WriteFile(filepath.Join(hello, "go.mod"), []byte("module hello\n\ngo 1.26\n"), 0o644)
 	os.WriteFile(filepath.Join(hello, "main.go"), []byte("package main\n\nimport (\n\t\"fmt\"\n\t\"net/http\"\n)\n\nfunc main() { fmt.Println(\"hello\", http.StatusOK) }\n"), 0o644)
-	for _, tb := range tbs {
+	for _, tb := range testenv.Toolchains(t) {
 		goBin := filepath.Join(root, "usr/libexec/go-toolchain", tb.GoVersion, "bin/go")
 		out := testenv.Run(t, "", []string{"GOTOOLCHAIN=", "GOROOT=", "GOFLAGS="}, goBin, "version")
 		if !strings.Contains(out, "go version "+tb.GoVersion+" ") {

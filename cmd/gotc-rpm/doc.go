@@ -1,5 +1,5 @@
 /*
-Gotc-rpm reads, checks and (later) builds Go toolchain RPMs.
+Gotc-rpm builds, inspects, verifies and compares Go toolchain RPMs.
 
 Usage:
 
@@ -7,8 +7,37 @@ Usage:
 
 Commands:
 
+	build      build a toolchain's RPMs natively, without rpmbuild
+	diff       compare two RPMs by content, ignoring how they were built
 	inspect    print what an RPM contains, like rpm -qip and rpm -qlvp
+	verify     check toolchain RPMs: digests, structure, files, alternatives, ABI
 	version    print gotc-rpm's version
+
+gotc-rpm build [-c FILE] (--sources DIR | --goroot DIR) [-o DIR] [flags]
+
+Build writes every package of each toolchain in the configuration — the
+same packages rpmbuild makes from the spec gotc-spec generates: same
+split, modes, flags, ghosts, scriptlets and dependencies — as
+N-V-R.A.rpm (subpackages .noarch.rpm) into -o DIR. With --sources it
+checks each tarball's sha256 before anything else and unpacks it,
+refusing hostile entries; with --goroot it packages an unpacked
+toolchain (one a packager built from source), whose VERSION selects the
+toolchain. Payloads stream through a temporary file: memory stays
+bounded whatever the toolchain's size. SOURCE_DATE_EPOCH (else the
+newest changelog entry) sets the build time and clamps file mtimes, so
+the same inputs give byte-identical RPMs. Files are written to a
+temporary name and renamed; an error or interrupt leaves no partial RPM.
+
+	-c, --config FILE    configuration file (default gotc.yaml)
+	--sources DIR        directory with the tarballs the config names
+	--goroot DIR         unpacked toolchain to package instead
+	-o, --output DIR     where the RPMs go (default .)
+	--version V          only this toolchain (1.26.8 or 1.26)
+	--arch ARCH          RPM arch to build for (default: this machine's)
+	--compress ALGO:N    zstd:1-22, xz:1-9 or gzip:1-9 (default zstd:19)
+	--dist TAG           appended to Release like %{?dist} (.fc41)
+	--threads N          compression threads (default: all cores)
+	-q, --quiet          no progress display (none when not a terminal)
 
 gotc-rpm inspect [--json] FILE...
 
@@ -22,10 +51,86 @@ array with an object per package; docs/inspect.md describes the fields.
 A file that is not a readable RPM is reported on one line naming the
 file and what is wrong.
 
+gotc-rpm diff [--strict] [--json] A.rpm B.rpm
+
+Diff compares two RPMs by what they contain and prints one line per
+difference, such as "summary: old → new", "requires: only in A:
+libc.so.6()(64bit)" or "file /usr/bin/x: mode 0100755 → 0100644".
+Files are matched by path and compared by size, mode, digest, user,
+group, flags, link target, lang, rdev, verify flags, capabilities and
+hardlink set; each dependency list is a multiset of name, sense flags
+and version; scriptlets are compared by name (body and interpreter).
+Every other header tag is compared by raw value, so nothing is skipped
+unseen. By default diff ignores what depends on how and when a package
+was built: build time and host, RPMVERSION, OPTFLAGS, PLATFORM, COOKIE,
+payload compressor and level, payload digests, the signature header and
+the lead, file mtimes, inodes, devices, colors, classes and dependency
+indexes, and the rpmlib(PayloadIsZstd), PayloadIsXz, PayloadIsBzip2 and
+PayloadIsLzma requirements (other rpmlib() requirements count). The
+same spec rebuilt with another compressor and SOURCE_DATE_EPOCH is
+equal. Exit 0 when equal, 1 when different, 2 when a file is not a
+readable RPM (reported on one line naming it).
+
+	--strict    compare everything, including all of the above
+	--json      print a JSON array of {kind, name, field, a, b}
+
+gotc-rpm verify [-c FILE] [--sources DIR] [--target T] [--json] FILE...
+
+Verify checks toolchain RPMs — built by gotc, by rpmbuild from the
+generated spec, or by anything else — and prints one line per finding,
+"LEVEL  CHECK  NEVRA  PATH: message", then a summary line. Each package
+is read once: the payload is decompressed in one streaming pass within
+a bound (4× the header's SIZE plus framing; a decompression bomb is
+reported, not followed) while every file is hashed. The checks:
+
+	integrity     header and payload digests and sizes (rpm -K); every
+	              regular file's digest and size against the header
+	structure     payload vs header file list: missing and extra
+	              entries, %ghost files in the payload, duplicate or
+	              unclean paths (..), type, mode and link disagreements
+	files         the files the plan puts in each package: the split,
+	              modes, %doc/%license, bin/go, bin/gofmt, compile and
+	              link, src/vendor, src/cmd/vendor, go.env with
+	              GOTOOLCHAIN=local; with --sources the exact lists built
+	              from the tarball (missing, extra, misplaced, mode, flag
+	              and content differences)
+	alternatives  the %ghost links, %post update-alternatives --install
+	              with the plan's link, name, path, priority and
+	              followers, %postun --remove, Requires(post) and
+	              Requires(postun) on /usr/sbin/update-alternatives
+	coinstall     a path owned by two of the packages must be a
+	              directory or identical (mode, owner, digest, link)
+	abi           the glibc symbol versions ELF files need (testdata and
+	              the dependency_exclude trees skipped) against each
+	              target's glibc: "needs GLIBC_2.34, epel-8 has 2.28"
+	deps          Requires no base system satisfies (/bin/rc, perl(...),
+	              libtiff...) or generated from testdata and source
+	              trees, soname Provides (errors); other unexpected
+	              Requires of gotc packages (warnings)
+	lint          world-writable, setuid and setgid files, files outside
+	              /usr, /etc, /var, /opt and /boot or in /usr/local
+	              (errors); dangling symlinks, zero-length files outside
+	              testdata, non-root owners (warnings)
+
+Without -c, packages named go-toolchain-X.Y[-SUFFIX] are checked
+against gotc's defaults for their version (the priority is not
+checked); other packages get the checks that need no plan. The targets
+are --target (repeatable), else the configuration's targets, else none.
+Exit 0 when there are no errors (warnings allowed), 1 when there are,
+2 for bad flags, an invalid configuration or a file that is not a
+readable RPM (unreadable, not an RPM, truncated), reported on one line
+naming it.
+
+	-c, --config FILE    configuration the packages were built from
+	--sources DIR        tarballs the config names: exact file lists
+	--target T           fedora-38..45, epel-8, epel-9, epel-10, rawhide
+	--json               {findings: [{level, check, package, path,
+	                     message}], packages, errors, warnings}
+
 Exit status:
 
 	0  success
-	1  findings (verify, diff and selfcheck, when they come)
+	1  findings: verify found errors, diff found differences
 	2  usage error or unusable input (not an RPM, truncated, corrupted)
 */
 package main

@@ -19,6 +19,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return cli.Usage("no command given")
 	}
 	switch cmd, rest := args[0], args[1:]; cmd {
+	case "build":
+		return runBuild(rest, stdout, stderr)
+	case "verify":
+		return runVerify(rest, stdout, stderr)
+	case "diff":
+		return runDiff(rest, stdout, stderr)
 	case "inspect":
 		return runInspect(rest, stdout, stderr)
 	case "version", "--version":
@@ -28,7 +34,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage())
 		return nil
 	default:
-		return cli.Usage("unknown command %q (commands: inspect, version)", cmd)
+		return cli.Usage("unknown command %q (commands: build, inspect, verify, diff, version)", cmd)
 	}
 }
 

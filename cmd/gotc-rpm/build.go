@@ -1,0 +1,245 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"gotc/elfdeps"
+	"gotc/internal/cli"
+	"gotc/internal/sde"
+	"gotc/rpmbuild"
+	"gotc/toolchain"
+)
+
+// buildOptions are the flags of gotc-rpm build.
+type buildOptions struct {
+	// Config is the configuration file.
+	Config string
+	// Sources is the directory holding the upstream tarballs.
+	Sources string
+	// GOROOT is an unpacked toolchain to package instead of a tarball.
+	GOROOT string
+	// OutDir receives the RPMs.
+	OutDir string
+	// Version selects one toolchain (1.26.8 or 1.26).
+	Version string
+	// Arch is the RPM arch to build for.
+	Arch string
+	// Compress is ALGO[:LEVEL].
+	Compress string
+	// Dist is appended to the Release.
+	Dist string
+	// Quiet turns the progress display off.
+	Quiet bool
+	// Threads compress in parallel.
+	Threads int
+}
+
+func (o *buildOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.Config, "config", "c", toolchain.DefaultPath, "configuration file")
+	fs.StringVar(&o.Sources, "sources", "", "directory with the upstream tarballs named in the config")
+	fs.StringVar(&o.GOROOT, "goroot", "", "unpacked toolchain tree to package instead of a tarball")
+	fs.StringVarP(&o.OutDir, "output", "o", ".", "directory the RPMs are written to")
+	fs.StringVar(&o.Version, "version", "", "build only this toolchain (1.26.8 or 1.26)")
+	fs.StringVar(&o.Arch, "arch", hostArch(), "RPM arch to build for")
+	fs.StringVar(&o.Compress, "compress", "zstd:19", "payload compression: zstd:N, xz:N or gzip:N")
+	fs.StringVar(&o.Dist, "dist", "", "dist tag appended to Release, as %{?dist} (e.g. .fc41)")
+	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress display")
+	fs.IntVar(&o.Threads, "threads", runtime.NumCPU(), "compression threads")
+}
+
+func hostArch() string {
+	for arch, goarch := range toolchain.GOARCH {
+		if goarch == runtime.GOARCH {
+			return arch
+		}
+	}
+	return runtime.GOARCH
+}
+
+func runBuild(args []string, stdout, stderr io.Writer) error {
+	var o buildOptions
+	flags := newFlagSet("build")
+	o.addFlags(flags)
+	if err := parseFlags(flags, args, 0, "build", stdout); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return cli.Usage("build: unexpected argument %q", flags.Arg(0))
+	}
+	if (o.Sources == "") == (o.GOROOT == "") {
+		return cli.Usage("build: give exactly one of --sources DIR and --goroot DIR")
+	}
+	if o.Dist != "" && !strings.HasPrefix(o.Dist, ".") || strings.ContainsAny(o.Dist, "- /%") {
+		return cli.Usage("build: --dist %q must start with \".\" and contain no \"-\", \"/\", \"%%\" or spaces", o.Dist)
+	}
+	compressor, level, err := parseCompress(o.Compress)
+	if err != nil {
+		return cli.Usage("build: %v", err)
+	}
+	epoch, err := sde.Parse(os.Getenv("SOURCE_DATE_EPOCH"))
+	if err != nil {
+		return cli.Usage("%v", err)
+	}
+	cfg, warns, err := toolchain.Load(o.Config)
+	if err != nil {
+		return configError(o.Config, warns, err, stderr)
+	}
+	plans, err := selectPlans(cfg, o)
+	if err != nil {
+		return cli.Usage("build: %v", err)
+	}
+	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+		return fmt.Errorf("creating output directory: %w", err)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// The live set is the zstd encoders (tens of MiB each, one per
+		// package compressed at once); a soft limit keeps the garbage
+		// around them from doubling the peak.
+		debug.SetMemoryLimit(memoryLimit)
+	}
+	bopt := rpmbuild.Options{
+		Arch:            o.Arch,
+		Dist:            o.Dist,
+		SourceDateEpoch: epoch,
+		Compressor:      compressor,
+		Level:           level,
+		Threads:         o.Threads,
+		TempDir:         o.OutDir,
+		Deps:            elfDeps,
+	}
+	if !o.Quiet && isTerminal(stderr) {
+		bopt.Progress = func(pkg string, files int, bytes int64) {
+			fmt.Fprintf(stderr, "\r%-32s %7d files %9.1f MB", pkg, files, float64(bytes)/1e6)
+		}
+	}
+	for _, p := range plans {
+		goroot, cleanup, err := treeFor(p, o)
+		if err != nil {
+			return err
+		}
+		results, err := rpmbuild.Build(p, goroot, o.OutDir, bopt)
+		cleanup()
+		if bopt.Progress != nil {
+			fmt.Fprint(stderr, "\r\033[K")
+		}
+		if err != nil {
+			return fmt.Errorf("building %s: %w", p.Name, err)
+		}
+		for _, r := range results {
+			fmt.Fprintf(stdout, "wrote %s\n", r.Path)
+		}
+	}
+	return nil
+}
+
+// memoryLimit is the Go heap's soft limit during a build unless
+// GOMEMLIMIT overrides it.
+const memoryLimit = 170 << 20
+
+// selectPlans picks the toolchains to build.
+func selectPlans(cfg *toolchain.Config, o buildOptions) ([]*toolchain.Plan, error) {
+	if o.Version != "" {
+		p, err := cfg.PlanFor(o.Version)
+		if err != nil {
+			return nil, err
+		}
+		return []*toolchain.Plan{p}, nil
+	}
+	if o.GOROOT != "" {
+		v, err := os.ReadFile(filepath.Join(o.GOROOT, "VERSION"))
+		if err != nil {
+			return nil, fmt.Errorf("--goroot: %w", err)
+		}
+		first, _, _ := strings.Cut(string(v), "\n")
+		p, err := cfg.PlanFor(strings.TrimPrefix(strings.TrimSpace(first), "go"))
+		if err != nil {
+			return nil, fmt.Errorf("--goroot %s holds %s: %w", o.GOROOT, strings.TrimSpace(first), err)
+		}
+		return []*toolchain.Plan{p}, nil
+	}
+	return cfg.Plans(), nil
+}
+
+// treeFor returns the unpacked toolchain to package: --goroot as is, or the
+// plan's tarball from --sources checked and unpacked into a temporary
+// directory that cleanup removes.
+func treeFor(p *toolchain.Plan, o buildOptions) (string, func(), error) {
+	if o.GOROOT != "" {
+		return o.GOROOT, func() {}, nil
+	}
+	src, ok := p.Toolchain.Sources[o.Arch]
+	if !ok {
+		return "", nil, cli.Usage("build: %s has no %s source in %s", p.Name, o.Arch, o.Config)
+	}
+	tmp, err := os.MkdirTemp(o.OutDir, ".gotc-unpack-")
+	if err != nil {
+		return "", nil, fmt.Errorf("creating unpack directory: %w", err)
+	}
+	cleanup := func() { os.RemoveAll(tmp) }
+	goroot, err := rpmbuild.Extract(filepath.Join(o.Sources, src.File), tmp, rpmbuild.ExtractOptions{SHA256: src.SHA256})
+	if err != nil {
+		cleanup()
+		return "", nil, &cli.ExitError{Code: cli.ExitUsage, Err: err}
+	}
+	return goroot, cleanup, nil
+}
+
+// elfDeps is rpmbuild's ELF dependency generator for the native build.
+// Like rpm's elfdeps it keeps what it could read from a damaged file and
+// yields nothing for files that are not ELF.
+func elfDeps(path string, executable bool) ([]string, []string, error) {
+	d, err := elfdeps.AnalyzeFile(path)
+	if err != nil && !errors.Is(err, elfdeps.ErrMalformed) {
+		return nil, nil, nil
+	}
+	d = d.Sorted()
+	return d.Requires, d.Provides, nil
+}
+
+// parseCompress parses ALGO[:LEVEL].
+func parseCompress(s string) (string, int, error) {
+	algo, lvl, hasLevel := strings.Cut(s, ":")
+	max := map[string]int{"zstd": 22, "xz": 9, "gzip": 9}[algo]
+	if max == 0 {
+		return "", 0, fmt.Errorf("--compress %q: algorithm must be zstd, xz or gzip", s)
+	}
+	if !hasLevel {
+		return algo, 0, nil
+	}
+	n, err := strconv.Atoi(lvl)
+	if err != nil || n < 1 || n > max {
+		return "", 0, fmt.Errorf("--compress %q: level must be 1 to %d", s, max)
+	}
+	return algo, n, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// configError prints configuration problems and returns the exit error.
+func configError(path string, warns toolchain.Problems, err error, stderr io.Writer) error {
+	problems, ok := err.(toolchain.Problems)
+	if !ok {
+		return &cli.ExitError{Code: cli.ExitUsage, Err: err}
+	}
+	for _, p := range append(warns, problems...) {
+		fmt.Fprintln(stderr, p.Error())
+	}
+	return &cli.ExitError{Code: cli.ExitUsage, Err: fmt.Errorf("%s: %d error(s)", path, len(problems))}
+}

@@ -1,0 +1,781 @@
+package rpmbuild
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// extractTarball is the name every test tarball is written under.
+const extractTarball = "go1.26.8.linux-amd64.tar.gz"
+
+// extractTime is the mtime of test entries.
+var extractTime = time.Date(2026, 8, 28, 16, 20, 0, 0, time.UTC)
+
+// tarEntry is one entry of a test tarball.
+type tarEntry struct {
+	name  string
+	typ   byte  // tar.TypeReg when 0
+	mode  int64 // 0644, 0755 for directories, when 0
+	body  string
+	link  string
+	size  int64 // when set, the header claims this size and the archive ends there
+	mtime time.Time
+}
+
+// reg, dir and sym are shorthands for entries.
+func reg(name, body string) tarEntry { return tarEntry{name: name, body: body} }
+func dir(name string) tarEntry       { return tarEntry{name: name, typ: tar.TypeDir} }
+func sym(name, link string) tarEntry { return tarEntry{name: name, typ: tar.TypeSymlink, link: link} }
+
+// buildTar returns entries as a tar archive in format (any when
+// FormatUnknown).
+func buildTar(t testing.TB, format tar.Format, entries []tarEntry) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for _, e := range entries {
+		h := &tar.Header{Name: e.name, Typeflag: e.typ, Mode: e.mode, Linkname: e.link, ModTime: e.mtime, Format: format}
+		if e.typ == tar.TypeXGlobalHeader { // archive/tar names it
+			h = &tar.Header{Typeflag: e.typ, PAXRecords: map[string]string{"comment": e.body}}
+			if err := tw.WriteHeader(h); err != nil {
+				t.Fatalf("tar global header: %v", err)
+			}
+			continue
+		}
+		if h.Typeflag == 0 {
+			h.Typeflag = tar.TypeReg
+		}
+		if h.Mode == 0 {
+			h.Mode = 0o644
+			if h.Typeflag == tar.TypeDir {
+				h.Mode = 0o755
+			}
+		}
+		if h.ModTime.IsZero() {
+			h.ModTime = extractTime
+		}
+		if h.Typeflag == tar.TypeReg {
+			h.Size = int64(len(e.body))
+		}
+		if e.size != 0 {
+			h.Size = e.size
+			if err := tw.WriteHeader(h); err != nil {
+				t.Fatalf("tar header %q: %v", e.name, err)
+			}
+			return b.Bytes() // no body, no end of archive
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatalf("tar header %q: %v", e.name, err)
+		}
+		if _, err := io.WriteString(tw, e.body); err != nil {
+			t.Fatalf("tar body %q: %v", e.name, err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatalf("closing tar: %v", err)
+	}
+	return b.Bytes()
+}
+
+// gzipBytes compresses b.
+func gzipBytes(t testing.TB, b []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	zw := gzip.NewWriter(&out)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatalf("gzip: %v", err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatalf("gzip: %v", err)
+	}
+	return out.Bytes()
+}
+
+// tarGz returns entries as a .tar.gz.
+func tarGz(t testing.TB, entries ...tarEntry) []byte {
+	t.Helper()
+	return gzipBytes(t, buildTar(t, tar.FormatUnknown, entries))
+}
+
+// sha256Hex returns the hex SHA-256 of b.
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// extractBase is a valid start every hostile tarball builds on, so the
+// refusal comes after something was unpacked.
+var extractBase = []tarEntry{dir("go/"), reg("go/VERSION", "go1.26.8\n"), reg("go/src/x.go", "package x\n")}
+
+// withBase returns extractBase followed by entries, as a .tar.gz.
+func withBase(t testing.TB, entries ...tarEntry) []byte {
+	t.Helper()
+	return tarGz(t, append(slices.Clone(extractBase), entries...)...)
+}
+
+// extractCase is one tarball Extract must refuse.
+type extractCase struct {
+	name    string
+	tarball []byte
+	opt     ExtractOptions // SHA256 is the tarball's unless set
+	kind    error
+	entry   string // the entry the message must name, "" for none
+	empty   bool   // the entry the message must name is ""
+	want    string // in the message
+}
+
+// extractCases returns the refusal table; FuzzExtract seeds from it.
+func extractCases(t testing.TB) []extractCase {
+	t.Helper()
+	valid := withBase(t)
+	rng := rand.New(rand.NewChaCha8([32]byte{1}))
+	// Words, so deflate codes them with Huffman tables a corruption
+	// breaks (random bytes would be stored as they are).
+	words := []string{"func", "package", "return", "if", "err", "nil", "x", "for", "range", "go", "\n", "\t"}
+	var text strings.Builder
+	for text.Len() < 256<<10 {
+		text.WriteString(words[rng.IntN(len(words))])
+		text.WriteByte(' ')
+	}
+	big := withBase(t, reg("go/big", text.String()), reg("go/after", "x"))
+	corrupt := badBlock(t, text.String())
+	badCRC := slices.Clone(valid)
+	badCRC[len(badCRC)-8] ^= 0xff
+	trailing := gzipBytes(t, append(buildTar(t, tar.FormatUnknown, extractBase), make([]byte, 2<<20)...))
+	long := "go/" + strings.Repeat("abcdefgh/", 455) + "z" // 4099 bytes
+	const huge = 1 << 40
+
+	return []extractCase{
+		// The file itself.
+		{name: "checksum mismatch", tarball: valid, opt: ExtractOptions{SHA256: strings.Repeat("ab", 32)}, kind: ErrChecksum, want: "checksum mismatch: SHA-256 is " + sha256Hex(valid) + ", want abab"},
+		{name: "not gzip", tarball: []byte("this is no tarball\n"), kind: ErrCorrupt, want: "not a gzip-compressed tarball"},
+		{name: "plain tar", tarball: buildTar(t, tar.FormatUnknown, extractBase), kind: ErrCorrupt, want: "not a gzip-compressed tarball"},
+		{name: "empty file", tarball: []byte{}, kind: ErrCorrupt, want: "not a gzip-compressed tarball (empty file)"},
+		{name: "truncated in a body", tarball: big[:len(big)/2], kind: ErrCorrupt, entry: "go/big", want: "truncated tarball"},
+		{name: "truncated gzip header", tarball: valid[:5], kind: ErrCorrupt, want: "truncated tarball"},
+		{name: "truncated after an entry", tarball: gzipBytes(t, buildTar(t, tar.FormatUnknown, extractBase)[:3*512]), kind: ErrCorrupt, entry: "go/VERSION", want: "truncated tarball: no end-of-archive marker after entry"},
+		{name: "corrupt deflate block", tarball: corrupt, kind: ErrCorrupt, entry: "go/big", want: "corrupt gzip stream: flate: corrupt input"},
+		{name: "corrupt gzip checksum", tarball: badCRC, kind: ErrCorrupt, want: "gzip: invalid checksum"},
+		{name: "gzip of no tar", tarball: gzipBytes(t, bytes.Repeat([]byte("not a tar archive "), 100)), kind: ErrCorrupt, want: "corrupt tar archive"},
+		{name: "data after the archive", tarball: trailing, kind: ErrHostile, want: "bytes of data after the end of the tar archive"},
+		{name: "no go directory", tarball: tarGz(t), kind: ErrHostile, want: "no go/ directory in the tarball"},
+
+		// Names.
+		{name: "dotdot", tarball: withBase(t, reg("go/../etc/passwd", "x")), kind: ErrHostile, entry: "go/../etc/passwd", want: "path escapes the toolchain root"},
+		{name: "dotdot staying inside", tarball: withBase(t, reg("go/src/../y", "x")), kind: ErrHostile, entry: "go/src/../y", want: "path escapes the toolchain root"},
+		{name: "dotdot first", tarball: withBase(t, reg("../go/y", "x")), kind: ErrHostile, entry: "../go/y", want: "path escapes the toolchain root"},
+		{name: "dotdot last", tarball: withBase(t, dir("go/src/..")), kind: ErrHostile, entry: "go/src/..", want: "path escapes the toolchain root"},
+		{name: "absolute", tarball: withBase(t, reg("/etc/passwd", "x")), kind: ErrHostile, entry: "/etc/passwd", want: "absolute path"},
+		{name: "absolute under go", tarball: withBase(t, reg("/go/y", "x")), kind: ErrHostile, entry: "/go/y", want: "absolute path"},
+		{name: "other top directory", tarball: withBase(t, reg("goo/y", "x")), kind: ErrHostile, entry: "goo/y", want: "outside the go/ top directory"},
+		{name: "file beside go", tarball: withBase(t, reg("VERSION", "x")), kind: ErrHostile, entry: "VERSION", want: "outside the go/ top directory"},
+		{name: "dot directory", tarball: tarGz(t, dir("./"), dir("./go/")), kind: ErrHostile, entry: "./", want: "outside the go/ top directory"},
+		{name: "go a file", tarball: tarGz(t, reg("go", "x")), kind: ErrHostile, entry: "go", want: "the top-level go entry must be a directory"},
+		{name: "go a symlink", tarball: tarGz(t, sym("go", "/usr/lib/golang")), kind: ErrHostile, entry: "go", want: "the top-level go entry must be a directory"},
+		{name: "empty name", tarball: withBase(t, reg("", "x")), kind: ErrHostile, empty: true, want: "empty name"},
+		{name: "duplicate file", tarball: withBase(t, reg("go/VERSION", "go1.99\n")), kind: ErrHostile, entry: "go/VERSION", want: `duplicate entry for "go/VERSION"`},
+		{name: "duplicate after cleaning", tarball: withBase(t, reg("go/./src//x.go", "x")), kind: ErrHostile, entry: "go/./src//x.go", want: `duplicate entry for "go/src/x.go"`},
+		{name: "duplicate directory", tarball: withBase(t, dir("go")), kind: ErrHostile, entry: "go", want: `duplicate entry for "go"`},
+		{name: "directory then file", tarball: withBase(t, dir("go/d/"), reg("go/d", "x")), kind: ErrHostile, entry: "go/d", want: `duplicate entry for "go/d"`},
+		{name: "file over parent directory", tarball: withBase(t, reg("go/src", "x")), kind: ErrHostile, entry: "go/src", want: "already a directory of earlier entries"},
+		{name: "file under file", tarball: withBase(t, reg("go/VERSION/y", "x")), kind: ErrHostile, entry: "go/VERSION/y", want: `parent "go/VERSION" is not a directory`},
+		{name: "space", tarball: withBase(t, reg("go/a b", "x")), kind: ErrHostile, entry: "go/a b", want: "rpm file lists cannot represent"},
+		{name: "tab", tarball: withBase(t, reg("go/a\tb", "x")), kind: ErrHostile, entry: "go/a\tb", want: "rpm file lists cannot represent"},
+		{name: "newline", tarball: withBase(t, reg("go/a\nb", "x")), kind: ErrHostile, entry: "go/a\nb", want: "rpm file lists cannot represent"},
+		{name: "control byte", tarball: withBase(t, reg("go/a\x01b", "x")), kind: ErrHostile, entry: "go/a\x01b", want: "rpm file lists cannot represent"},
+		{name: "delete byte", tarball: withBase(t, reg("go/a\x7fb", "x")), kind: ErrHostile, entry: "go/a\x7fb", want: "rpm file lists cannot represent"},
+		{name: "percent", tarball: withBase(t, reg("go/%{name}", "x")), kind: ErrHostile, entry: "go/%{name}", want: "rpm file lists cannot represent"},
+		{name: "glob", tarball: withBase(t, reg("go/*", "x")), kind: ErrHostile, entry: "go/*", want: "rpm file lists cannot represent"},
+		{name: "question mark", tarball: withBase(t, reg("go/a?", "x")), kind: ErrHostile, entry: "go/a?", want: "rpm file lists cannot represent"},
+		{name: "brackets", tarball: withBase(t, reg("go/[a]", "x")), kind: ErrHostile, entry: "go/[a]", want: "rpm file lists cannot represent"},
+		{name: "double quote", tarball: withBase(t, reg(`go/a"b`, "x")), kind: ErrHostile, entry: `go/a"b`, want: "rpm file lists cannot represent"},
+		{name: "backslash", tarball: withBase(t, reg(`go/a\b`, "x")), kind: ErrHostile, entry: `go/a\b`, want: "rpm file lists cannot represent"},
+		{name: "dollar", tarball: withBase(t, reg("go/$HOME", "x")), kind: ErrHostile, entry: "go/$HOME", want: "rpm file lists cannot represent"},
+		{name: "backquote", tarball: withBase(t, reg("go/`id`", "x")), kind: ErrHostile, entry: "go/`id`", want: "rpm file lists cannot represent"},
+		{name: "bad byte in a directory", tarball: withBase(t, reg("go/a b/c", "x")), kind: ErrHostile, entry: "go/a b/c", want: "rpm file lists cannot represent"},
+		{name: "name too long", tarball: withBase(t, reg(long, "x")), kind: ErrHostile, entry: long, want: "name is longer than 4096 bytes"},
+
+		// Symlinks.
+		{name: "symlink up and out", tarball: withBase(t, sym("go/l", "../etc/passwd")), kind: ErrHostile, entry: "go/l", want: `symlink target "../etc/passwd" leaves the toolchain root`},
+		{name: "symlink out from below", tarball: withBase(t, sym("go/src/l", "../../x")), kind: ErrHostile, entry: "go/src/l", want: "leaves the toolchain root"},
+		{name: "symlink out and back", tarball: withBase(t, sym("go/l", "../go/VERSION")), kind: ErrHostile, entry: "go/l", want: "leaves the toolchain root"},
+		{name: "symlink absolute", tarball: withBase(t, sym("go/l", "/etc/passwd")), kind: ErrHostile, entry: "go/l", want: `absolute symlink target "/etc/passwd"`},
+		{name: "symlink empty", tarball: withBase(t, sym("go/l", "")), kind: ErrHostile, entry: "go/l", want: "empty symlink target"},
+		{name: "symlink target too long", tarball: withBase(t, sym("go/l", strings.Repeat("a/", 2049))), kind: ErrHostile, entry: "go/l", want: "symlink target is longer than 4096 bytes"},
+		{name: "symlink via symlink", tarball: withBase(t, sym("go/src/up", ".."), sym("go/y", "src/up/..")), kind: ErrHostile, entry: "go/y", want: `symlink target "src/up/.." leaves the toolchain root`},
+		{name: "symlink via later symlink", tarball: withBase(t, sym("go/y", "src/up/../VERSION"), sym("go/src/up", "..")), kind: ErrHostile, entry: "go/y", want: "leaves the toolchain root"},
+		{name: "symlink loop", tarball: withBase(t, sym("go/a", "b"), sym("go/b", "a/x")), kind: ErrHostile, entry: "go/b", want: "too many levels of symbolic links"},
+		{name: "file through symlink", tarball: withBase(t, sym("go/lnk", "src"), reg("go/lnk/x", "x")), kind: ErrHostile, entry: "go/lnk/x", want: `path goes through symlink "go/lnk"`},
+		{name: "file through dangling symlink", tarball: withBase(t, sym("go/lnk", "sub"), reg("go/lnk/x", "x")), kind: ErrHostile, entry: "go/lnk/x", want: `path goes through symlink "go/lnk"`},
+		{name: "directory through symlink", tarball: withBase(t, sym("go/lnk", "src"), dir("go/lnk/d/")), kind: ErrHostile, entry: "go/lnk/d/", want: `path goes through symlink "go/lnk"`},
+		{name: "symlink over symlink", tarball: withBase(t, sym("go/lnk", "src"), sym("go/lnk", "VERSION")), kind: ErrHostile, entry: "go/lnk", want: "duplicate entry"},
+
+		// Other types.
+		{name: "hard link", tarball: withBase(t, tarEntry{name: "go/h", typ: tar.TypeLink, link: "go/VERSION"}), kind: ErrHostile, entry: "go/h", want: `hard link to "go/VERSION" refused: upstream Go tarballs contain no hard links`},
+		{name: "hard link outside", tarball: withBase(t, tarEntry{name: "go/h", typ: tar.TypeLink, link: "/etc/shadow"}), kind: ErrHostile, entry: "go/h", want: `hard link to "/etc/shadow" outside the toolchain root refused`},
+		{name: "hard link up", tarball: withBase(t, tarEntry{name: "go/h", typ: tar.TypeLink, link: "go/../x"}), kind: ErrHostile, entry: "go/h", want: "outside the toolchain root"},
+		{name: "character device", tarball: withBase(t, tarEntry{name: "go/null", typ: tar.TypeChar}), kind: ErrHostile, entry: "go/null", want: "character device refused"},
+		{name: "block device", tarball: withBase(t, tarEntry{name: "go/sda", typ: tar.TypeBlock}), kind: ErrHostile, entry: "go/sda", want: "block device refused"},
+		{name: "fifo", tarball: withBase(t, tarEntry{name: "go/fifo", typ: tar.TypeFifo}), kind: ErrHostile, entry: "go/fifo", want: "FIFO refused"},
+		{name: "contiguous file", tarball: withBase(t, tarEntry{name: "go/c", typ: tar.TypeCont}), kind: ErrHostile, entry: "go/c", want: "entry type '7' refused"},
+		{name: "unknown type", tarball: withBase(t, tarEntry{name: "go/z", typ: 'Z'}), kind: ErrHostile, entry: "go/z", want: "entry type 'Z' refused"},
+		{name: "pax global header", tarball: tarGz(t, tarEntry{typ: tar.TypeXGlobalHeader, body: "made by git"}, dir("go/")), kind: ErrHostile, entry: "GlobalHead.0.0", want: "entry type 'g' refused"},
+
+		// Modes.
+		{name: "setuid", tarball: withBase(t, tarEntry{name: "go/bin/su", mode: 0o4755}), kind: ErrHostile, entry: "go/bin/su", want: "mode 4755 has the setuid bit set"},
+		{name: "setgid directory", tarball: withBase(t, tarEntry{name: "go/d/", typ: tar.TypeDir, mode: 0o2755}), kind: ErrHostile, entry: "go/d/", want: "mode 2755 has the setgid bit set"},
+		{name: "sticky directory", tarball: withBase(t, tarEntry{name: "go/tmp/", typ: tar.TypeDir, mode: 0o1777}), kind: ErrHostile, entry: "go/tmp/", want: "mode 1777 has the sticky bit set"},
+		{name: "all special bits", tarball: withBase(t, tarEntry{name: "go/x", mode: 0o7755}), kind: ErrHostile, entry: "go/x", want: "setuid and setgid and sticky bits set"},
+
+		// Limits.
+		{name: "too many entries", tarball: tarGz(t, dir("go/"), reg("go/a", "x"), reg("go/b", "x"), reg("go/c", "x")), opt: ExtractOptions{MaxEntries: 3}, kind: ErrHostile, entry: "go/c", want: "more than 3 entries"},
+		{name: "too many parent directories", tarball: tarGz(t, reg("go/a/b/c/d", "x")), opt: ExtractOptions{MaxEntries: 3}, kind: ErrHostile, entry: "go/a/b/c/d", want: "more than 3 files and directories"},
+		{name: "too much data", tarball: withBase(t, reg("go/more", "12345678")), opt: ExtractOptions{MaxBytes: 20}, kind: ErrHostile, entry: "go/more", want: "file data exceeds the 20-byte limit (this entry declares 8 bytes)"},
+		{name: "huge size claimed", tarball: withBase(t, tarEntry{name: "go/huge", size: huge}), kind: ErrHostile, entry: "go/huge", want: "file data exceeds the 4294967296-byte limit (this entry declares 1099511627776 bytes)"},
+	}
+}
+
+// badBlock returns a .tar.gz holding go/big with body, whose deflate
+// stream has a block of the reserved type in the middle of the body.
+func badBlock(t testing.TB, body string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	tw := tar.NewWriter(zw)
+	if err := tw.WriteHeader(&tar.Header{Name: "go/big", Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(body)), ModTime: extractTime}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(tw, body[:len(body)/2]); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Flush(); err != nil { // the next block starts on a byte
+		t.Fatal(err)
+	}
+	at := b.Len()
+	if _, err := io.WriteString(tw, body[len(body)/2:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out := b.Bytes()
+	out[at] = 0b111 // BFINAL 1, BTYPE 11: reserved
+	return out
+}
+
+// extractLayout writes tarball into a fresh directory beside an empty
+// target directory and returns the tarball's path and the target.
+func extractLayout(t testing.TB, tarball []byte) (tgz, out string) {
+	t.Helper()
+	tmp := t.TempDir()
+	tgz = filepath.Join(tmp, extractTarball)
+	out = filepath.Join(tmp, "out")
+	if err := os.WriteFile(tgz, tarball, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return tgz, out
+}
+
+// checkNothingElse fails unless tgz's directory holds just the tarball
+// and out, and out is empty when empty is set.
+func checkNothingElse(t testing.TB, tgz, out string, empty bool) {
+	t.Helper()
+	names, err := os.ReadDir(filepath.Dir(tgz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range names {
+		got = append(got, n.Name())
+	}
+	if want := []string{extractTarball, "out"}; !slices.Equal(got, want) {
+		t.Errorf("beside the target directory: %q, want %q", got, want)
+	}
+	if !empty {
+		return
+	}
+	left, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) > 0 {
+		t.Errorf("target directory not left empty: %v", left)
+	}
+}
+
+func TestExtractRefuses(t *testing.T) {
+	for _, tc := range extractCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tgz, out := extractLayout(t, tc.tarball)
+			opt := tc.opt
+			if opt.SHA256 == "" {
+				opt.SHA256 = sha256Hex(tc.tarball)
+			}
+			root, err := Extract(tgz, out, opt)
+			if err == nil {
+				t.Fatalf("Extract succeeded (%s), want an error", root)
+			}
+			msg := err.Error()
+			t.Log(msg)
+			if !strings.HasPrefix(msg, extractTarball+": ") {
+				t.Errorf("error %q does not start with the tarball's name", msg)
+			}
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("error %q does not say %q", msg, tc.want)
+			}
+			if !errors.Is(err, tc.kind) {
+				t.Errorf("error %q is not %v", msg, tc.kind)
+			}
+			for _, other := range []error{ErrChecksum, ErrHostile, ErrCorrupt} {
+				if other != tc.kind && errors.Is(err, other) {
+					t.Errorf("error %q is also %v", msg, other)
+				}
+			}
+			var xe *ExtractError
+			if !errors.As(err, &xe) {
+				t.Fatalf("error %q is not an *ExtractError", msg)
+			}
+			if xe.Tarball != extractTarball {
+				t.Errorf("Tarball = %q, want %q", xe.Tarball, extractTarball)
+			}
+			if q := quoteEntryName(tc.entry); tc.entry != "" || tc.empty {
+				if !strings.Contains(msg, "entry "+q) {
+					t.Errorf("error %q does not name entry %s", msg, q)
+				}
+				if xe.Index > 0 && xe.Entry != tc.entry {
+					t.Errorf("Entry = %q, want %q", xe.Entry, tc.entry)
+				}
+			} else if xe.Index != 0 {
+				t.Errorf("error %q names entry %d, want none", msg, xe.Index)
+			}
+			checkNothingElse(t, tgz, out, true)
+		})
+	}
+}
+
+func TestExtractUsage(t *testing.T) {
+	valid := withBase(t)
+	sum := sha256Hex(valid)
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, tgz, out string) (string, string) // returns the arguments
+		opt   ExtractOptions
+		want  string
+		is    error
+	}{
+		{name: "no checksum", opt: ExtractOptions{}, want: "no expected SHA-256 given"},
+		{name: "short checksum", opt: ExtractOptions{SHA256: sum[:63]}, want: "is not 64 hex digits"},
+		{name: "checksum not hex", opt: ExtractOptions{SHA256: strings.Repeat("g", 64)}, want: "is not 64 hex digits"},
+		{name: "no tarball", opt: ExtractOptions{SHA256: sum}, is: fs.ErrNotExist,
+			setup: func(t *testing.T, tgz, out string) (string, string) { return tgz + ".missing", out }},
+		{name: "tarball a directory", opt: ExtractOptions{SHA256: sum}, want: "is not a regular file",
+			setup: func(t *testing.T, tgz, out string) (string, string) { return out, out }},
+		{name: "no target directory", opt: ExtractOptions{SHA256: sum}, is: fs.ErrNotExist,
+			setup: func(t *testing.T, tgz, out string) (string, string) { return tgz, filepath.Join(out, "missing") }},
+		{name: "target directory not empty", opt: ExtractOptions{SHA256: sum}, want: "not empty",
+			setup: func(t *testing.T, tgz, out string) (string, string) {
+				if err := os.WriteFile(filepath.Join(out, "keep"), []byte("x"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return tgz, out
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tgz, out := extractLayout(t, valid)
+			argTgz, argOut := tgz, out
+			if tc.setup != nil {
+				argTgz, argOut = tc.setup(t, tgz, out)
+			}
+			_, err := Extract(argTgz, argOut, tc.opt)
+			if err == nil {
+				t.Fatal("Extract succeeded, want an error")
+			}
+			if !strings.HasPrefix(err.Error(), filepath.Base(argTgz)+": ") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q, want %q after the tarball's name", err, tc.want)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("error %q is not %v", err, tc.is)
+			}
+			for _, kind := range []error{ErrChecksum, ErrHostile, ErrCorrupt} {
+				if errors.Is(err, kind) {
+					t.Errorf("error %q is %v; the tarball is not at fault", err, kind)
+				}
+			}
+			if _, err := os.Stat(filepath.Join(out, "go")); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("go/ unpacked: %v", err)
+			}
+			if tc.name == "target directory not empty" {
+				if b, err := os.ReadFile(filepath.Join(out, "keep")); err != nil || string(b) != "x" {
+					t.Errorf("existing file touched: %q, %v", b, err)
+				}
+			}
+		})
+	}
+}
+
+// extractTree is the tree of TestExtract: a small toolchain.
+func extractTree() []tarEntry {
+	t1 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	t2 := time.Date(2025, 6, 7, 8, 9, 10, 0, time.UTC)
+	longDir := "go/src/" + strings.Repeat("d", 120) + "/" + strings.Repeat("e", 120) + "/" + strings.Repeat("f", 120)
+	return []tarEntry{
+		{name: "go/", typ: tar.TypeDir, mtime: t1},
+		{name: "go/VERSION", body: "go1.26.8\ntime 2026-08-28T16:20:00Z\n", mtime: t1},
+		{name: "go/go.env", body: "GOTOOLCHAIN=auto\n", mode: 0o664},
+		{name: "go/bin/", typ: tar.TypeDir, mode: 0o775},
+		{name: "go/bin/go", body: "\x7fELF go", mode: 0o775, mtime: t2},
+		{name: "go/pkg/tool/linux_amd64/compile", body: "\x7fELF compile", mode: 0o700},
+		{name: "go/src/x.go", body: "package x\n", mode: 0o600},
+		{name: "go/src/a/testdata/y", body: "y\n", mode: 0o444},
+		{name: "go/src/a/testdata/script.sh", body: "#!/bin/sh\n", mode: 0o744},
+		{name: "go/src/lnk", typ: tar.TypeSymlink, link: "a/testdata/y"},
+		{name: "go/src/a/testdata/top", typ: tar.TypeSymlink, link: "../../.."},
+		{name: "go/src/a/testdata/dangling", typ: tar.TypeSymlink, link: "missing/../y"},
+		{name: "go/misc/z", body: "z\n"},
+		{name: "go/misc/", typ: tar.TypeDir, mtime: t2},
+		{name: "go/src/./cmd//go/testdata/mod/rsc.io_!q!u!o!t!e_v1.5.2.txt", body: "quote\n"},
+		{name: "go/src/a+b,c@d=e:f~g^h-i", body: "odd\n"},
+		{name: longDir + "/long.go", body: "package long\n"},
+		{name: "go/empty", body: ""},
+	}
+}
+
+// extractWant is what unpacking extractTree leaves: mode and body or
+// link target by path.
+func extractWant() map[string]string {
+	longDir := "go/src/" + strings.Repeat("d", 120) + "/" + strings.Repeat("e", 120) + "/" + strings.Repeat("f", 120)
+	want := map[string]string{
+		"go":                              "drwxr-xr-x",
+		"go/VERSION":                      "-rw-r--r-- go1.26.8\ntime 2026-08-28T16:20:00Z\n",
+		"go/go.env":                       "-rw-r--r-- GOTOOLCHAIN=auto\n",
+		"go/bin":                          "drwxr-xr-x",
+		"go/bin/go":                       "-rwxr-xr-x \x7fELF go",
+		"go/pkg":                          "drwxr-xr-x",
+		"go/pkg/tool":                     "drwxr-xr-x",
+		"go/pkg/tool/linux_amd64":         "drwxr-xr-x",
+		"go/pkg/tool/linux_amd64/compile": "-rwxr-xr-x \x7fELF compile",
+		"go/src":                          "drwxr-xr-x",
+		"go/src/x.go":                     "-rw-r--r-- package x\n",
+		"go/src/a":                        "drwxr-xr-x",
+		"go/src/a/testdata":               "drwxr-xr-x",
+		"go/src/a/testdata/y":             "-rw-r--r-- y\n",
+		"go/src/a/testdata/script.sh":     "-rwxr-xr-x #!/bin/sh\n",
+		"go/src/lnk":                      "L a/testdata/y",
+		"go/src/a/testdata/top":           "L ../../..",
+		"go/src/a/testdata/dangling":      "L missing/../y",
+		"go/misc":                         "drwxr-xr-x",
+		"go/misc/z":                       "-rw-r--r-- z\n",
+		"go/src/cmd":                      "drwxr-xr-x",
+		"go/src/cmd/go":                   "drwxr-xr-x",
+		"go/src/cmd/go/testdata":          "drwxr-xr-x",
+		"go/src/cmd/go/testdata/mod":      "drwxr-xr-x",
+		"go/src/cmd/go/testdata/mod/rsc.io_!q!u!o!t!e_v1.5.2.txt": "-rw-r--r-- quote\n",
+		"go/src/a+b,c@d=e:f~g^h-i":                                "-rw-r--r-- odd\n",
+		longDir + "/long.go":                                      "-rw-r--r-- package long\n",
+		"go/empty":                                                "-rw-r--r-- ",
+	}
+	for d := longDir; d != "go/src"; d = filepath.Dir(d) {
+		want[d] = "drwxr-xr-x"
+	}
+	return want
+}
+
+// readTree describes every path under out as extractWant does.
+func readTree(t testing.TB, out string) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == out {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(p)
+			if err != nil {
+				return err
+			}
+			got[rel] = "L " + target
+		case d.IsDir():
+			got[rel] = info.Mode().String()
+		default:
+			body, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			got[rel] = info.Mode().String() + " " + string(body)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func TestExtract(t *testing.T) {
+	// Modes must not depend on the umask. Sequential: the umask is the
+	// process's.
+	defer syscall.Umask(syscall.Umask(0o077))
+	for _, format := range []tar.Format{tar.FormatPAX, tar.FormatGNU} {
+		t.Run(format.String(), func(t *testing.T) {
+			entries := extractTree()
+			tarball := gzipBytes(t, buildTar(t, format, entries))
+			tgz, out := extractLayout(t, tarball)
+			root, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(tarball), MaxEntries: 40, MaxBytes: 200})
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			if want := filepath.Join(out, "go"); root != want {
+				t.Errorf("Extract returned %q, want %q", root, want)
+			}
+			got, want := readTree(t, out), extractWant()
+			for p, w := range want {
+				if got[p] != w {
+					t.Errorf("%s: got %q, want %q", p, got[p], w)
+				}
+			}
+			for p, g := range got {
+				if _, ok := want[p]; !ok {
+					t.Errorf("%s: unexpected %q", p, g)
+				}
+			}
+			mtimes := []struct {
+				path string
+				want time.Time
+			}{
+				{"go", entries[0].mtime},
+				{"go/VERSION", entries[1].mtime},
+				{"go/go.env", extractTime},
+				{"go/bin", extractTime},
+				{"go/bin/go", entries[4].mtime},
+				{"go/misc", entries[13].mtime}, // listed after its file
+				{"go/misc/z", extractTime},
+			}
+			for _, m := range mtimes {
+				info, err := os.Lstat(filepath.Join(out, m.path))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !info.ModTime().Equal(m.want) {
+					t.Errorf("%s: mtime %v, want %v", m.path, info.ModTime(), m.want)
+				}
+			}
+			checkNothingElse(t, tgz, out, false)
+		})
+	}
+}
+
+// TestExtractLimitsExact checks the limits are inclusive: exactly
+// MaxEntries entries and MaxBytes bytes are fine.
+func TestExtractLimitsExact(t *testing.T) {
+	tarball := tarGz(t, dir("go/"), reg("go/VERSION", "go1.26.8\n"), dir("go/src/"), reg("go/src/x.go", "package x\n")) // 4 entries, 19 bytes
+	tgz, out := extractLayout(t, tarball)
+	if _, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(tarball), MaxEntries: 4, MaxBytes: 19}); err != nil {
+		t.Fatalf("Extract: %v", err)
+	}
+}
+
+// TestExtractReal unpacks the release tarballs of the test cache, when
+// there; the test cache is filled by make test.
+func TestExtractReal(t *testing.T) {
+	tarballs, _ := filepath.Glob(filepath.Join("..", "build", "test-cache", "go*.tar.gz"))
+	if len(tarballs) == 0 {
+		t.Skip("no tarball in ../build/test-cache")
+	}
+	if testing.Short() {
+		tarballs = tarballs[:1]
+	}
+	for _, tgz := range tarballs {
+		t.Run(filepath.Base(tgz), func(t *testing.T) {
+			b, err := os.ReadFile(tgz + ".sha256")
+			if err != nil {
+				t.Fatalf("checksum file: %v", err)
+			}
+			fields := strings.Fields(string(b))
+			if len(fields) == 0 {
+				t.Fatalf("%s.sha256 is empty", tgz)
+			}
+			out := t.TempDir()
+			start := time.Now()
+			root, err := Extract(tgz, out, ExtractOptions{SHA256: fields[0]})
+			if err != nil {
+				t.Fatalf("Extract: %v", err)
+			}
+			t.Logf("unpacked in %v", time.Since(start))
+			version, err := os.ReadFile(filepath.Join(root, "VERSION"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// go1.26.8.linux-amd64.tar.gz holds go1.26.8.
+			if v, _, _ := strings.Cut(filepath.Base(tgz), ".linux"); !strings.HasPrefix(string(version), v+"\n") {
+				t.Errorf("VERSION %q, want %s", version, v)
+			}
+			var files, dirs, execs int
+			err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return err
+				}
+				info, err := d.Info()
+				if err != nil {
+					return err
+				}
+				mode := info.Mode()
+				switch {
+				case mode.IsDir():
+					dirs++
+					if mode.Perm() != 0o755 {
+						t.Errorf("%s: mode %v", p, mode)
+					}
+				case mode.IsRegular():
+					files++
+					if mode.Perm() == 0o755 {
+						execs++
+					} else if mode.Perm() != 0o644 {
+						t.Errorf("%s: mode %v", p, mode)
+					}
+				default:
+					t.Errorf("%s: unexpected %v", p, mode)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if files < 10000 || dirs < 1000 || execs < 10 {
+				t.Errorf("%d files, %d directories, %d executables: too few for a toolchain", files, dirs, execs)
+			}
+			if info, err := os.Stat(filepath.Join(root, "bin", "go")); err != nil || info.Mode().Perm() != 0o755 {
+				t.Errorf("bin/go: %v, %v", info, err)
+			}
+			t.Logf("%d files (%d executable), %d directories", files, execs, dirs)
+		})
+	}
+}
+
+// FuzzExtract unpacks arbitrary input: a .tar.gz, or anything else
+// gzip-compressed first. Extract must never panic, never write outside
+// its directory, and leave it empty when it fails.
+func FuzzExtract(f *testing.F) {
+	f.Add(gzipBytes(f, buildTar(f, tar.FormatPAX, extractTree())))
+	f.Add(buildTar(f, tar.FormatGNU, extractTree()))
+	for _, tc := range extractCases(f) {
+		if len(tc.tarball) > 16<<10 {
+			continue // keep the corpus small
+		}
+		f.Add(tc.tarball)
+		if zr, err := gzip.NewReader(bytes.NewReader(tc.tarball)); err == nil {
+			if raw, err := io.ReadAll(io.LimitReader(zr, 16<<10)); len(raw) > 0 && (err == nil || errors.Is(err, io.ErrUnexpectedEOF)) {
+				f.Add(raw)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+			data = gzipBytes(t, data)
+		}
+		tgz, out := extractLayout(t, data)
+		root, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(data), MaxBytes: 1 << 20, MaxEntries: 256})
+		checkNothingElse(t, tgz, out, err != nil)
+		if err != nil {
+			var xe *ExtractError
+			if !errors.As(err, &xe) || !strings.HasPrefix(err.Error(), extractTarball+": ") {
+				t.Fatalf("error %q is not an *ExtractError naming the tarball", err)
+			}
+			return
+		}
+		if root != filepath.Join(out, "go") {
+			t.Fatalf("root %q", root)
+		}
+		goDir, err := filepath.EvalSymlinks(root)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || p == out {
+				return err
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(out, p)
+			if rel != "go" && !strings.HasPrefix(rel, "go/") {
+				t.Errorf("%s: outside go/", rel)
+			}
+			mode := info.Mode()
+			switch {
+			case mode&fs.ModeSymlink != 0:
+				target, err := os.Readlink(p)
+				if err != nil {
+					return err
+				}
+				if !insideGo(filepath.Join(filepath.Dir(rel), target)) || strings.HasPrefix(target, "/") {
+					t.Errorf("%s: symlink to %q leaves go/", rel, target)
+				}
+				if real, err := filepath.EvalSymlinks(p); err == nil && real != goDir && !strings.HasPrefix(real, goDir+"/") {
+					t.Errorf("%s: symlink to %q resolves to %s, outside go/", rel, target, real)
+				}
+			case mode.IsDir():
+				if mode.Perm() != 0o755 || mode&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 {
+					t.Errorf("%s: mode %v", rel, mode)
+				}
+			case mode.IsRegular():
+				if p := mode.Perm(); p != 0o755 && p != 0o644 || mode&(fs.ModeSetuid|fs.ModeSetgid|fs.ModeSticky) != 0 {
+					t.Errorf("%s: mode %v", rel, mode)
+				}
+				if st, ok := info.Sys().(*syscall.Stat_t); ok && st.Nlink != 1 {
+					t.Errorf("%s: %d links", rel, st.Nlink)
+				}
+			default:
+				t.Errorf("%s: unexpected %v", rel, mode)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestExtractQuoteEntryName checks long names are cut short in messages.
+func TestExtractQuoteEntryName(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"go/x", `"go/x"`},
+		{"", `""`},
+		{"go/a\nb", `"go/a\nb"`},
+		{strings.Repeat("a", 300), strconv.Quote(strings.Repeat("a", 200)) + "… (300 bytes)"},
+	}
+	for _, tc := range tests {
+		if got := quoteEntryName(tc.name); got != tc.want {
+			t.Errorf("quoteEntryName(%.20q) = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
