@@ -14,9 +14,9 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden from the curr
 // a crafted one.
 func goldenPackages(t *testing.T) map[string][]byte {
 	return map[string][]byte{
-		"centos-release-5": readFileT(t, "/work/shared/corpus/centos/centos-release-5-0.0.el5.centos.2.x86_64.rpm"),
-		"centos-release-7": readFileT(t, "/work/shared/corpus/centos/centos-release-7-2.1511.el7.centos.2.10.x86_64.rpm"),
-		"epel-release-7":   readFileT(t, "/work/shared/corpus/centos/epel-release-7-5.noarch.rpm"),
+		"centos-release-5": readFileT(t, corpusPath(t, "centos-release-5-0.0.el5.centos.2.x86_64.rpm")),
+		"centos-release-7": readFileT(t, corpusPath(t, "centos-release-7-2.1511.el7.centos.2.10.x86_64.rpm")),
+		"epel-release-7":   readFileT(t, corpusPath(t, "epel-release-7-5.noarch.rpm")),
 		"crafted":          (&craftPkg{files: sampleFiles(), compressor: "gzip"}).bytes(t),
 	}
 }

@@ -332,7 +332,7 @@ func rpmbuild(t testing.TB, dir, spec string, defines ...string) ([]string, erro
 // corpusRPMs lists the real-world packages of the shared corpus.
 func corpusRPMs(t testing.TB) []string {
 	t.Helper()
-	m, err := filepath.Glob("/work/shared/corpus/centos/*.rpm")
+	m, err := filepath.Glob(filepath.Join(corpusDir(t), "*.rpm"))
 	if err != nil || len(m) == 0 {
 		t.Fatalf("corpus packages missing (%v)", err)
 	}
@@ -373,4 +373,25 @@ func readFileT(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// corpusDir is shared/corpus/centos beside the repository (where CI and
+// developers have it), or $GOTC_CORPUS.
+func corpusDir(t testing.TB) string {
+	t.Helper()
+	if d := os.Getenv("GOTC_CORPUS"); d != "" {
+		return d
+	}
+	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "corpus", "centos"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("corpus of real RPMs not found at %s (set GOTC_CORPUS): %v", dir, err)
+	}
+	return dir
+}
+
+func corpusPath(t testing.TB, name string) string {
+	return filepath.Join(corpusDir(t), name)
 }
