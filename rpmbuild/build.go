@@ -84,7 +84,6 @@ type entry struct {
 	size   int64
 	mtime  time.Time
 	linkTo string
-	body   []byte // replacement body (go.env), nil to read full
 }
 
 // Build writes every package of plan p built from the tree at goroot into

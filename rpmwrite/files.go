@@ -124,7 +124,7 @@ func (f *File) validate() error {
 		errs = append(errs, fmt.Errorf("mode %#o has bits beyond st_mode", f.Mode))
 	}
 	if f.Missing && !f.isGhost() {
-		errs = append(errs, errors.New("Missing set on a file that is not a ghost"))
+		errs = append(errs, errors.New("the Missing flag is set on a file that is not a ghost"))
 	}
 	for _, s := range []string{f.User, f.Group, f.Lang, f.Class} {
 		if strings.ContainsRune(s, 0) {

@@ -45,3 +45,18 @@ awk -v nw="$nw" -v rw="$rw" -v fw="$fw" -v ns="$ns" -v rs="$rs" -v nr="$nr" -v r
   printf "gotc/floor:    wall %.1f (read+hash only; the rest is zstd)\n", nw/fw
   printf "gotc peak RSS: %.0f MB (target < 200)\n", nr/1024
 }'
+
+# verify of the native main package against the floor of decompressing and
+# hashing its payload once, and against rpmlint on the same file.
+main=$(ls "$out"/native/*.x86_64.rpm)
+read -r vfw vfr < <(measure verify-floor sh -c "rpm2cpio '$main' | sha256sum")
+read -r vw vr < <(measure verify "$bin/gotc-rpm" verify -c "$out/gotc.yaml" "$main")
+read -r lw lr < <(measure rpmlint sh -c "rpmlint '$main' >/dev/null 2>&1; true")
+echo
+printf '%-30s %10s %12s\n' "verify $(basename "$main")" "wall s" "peak RSS MB"
+printf '%-30s %10s %12d\n' "floor (rpm2cpio | sha256sum)" "$vfw" $((vfr/1024))
+printf '%-30s %10s %12d\n' "gotc-rpm verify -c" "$vw" $((vr/1024))
+printf '%-30s %10s %12d\n' "rpmlint" "$lw" $((lr/1024))
+awk -v vw="$vw" -v vfw="$vfw" -v lw="$lw" 'BEGIN {
+  printf "verify/floor: %.2f (target <= 1.50), verify/rpmlint: %.2f\n", vw/vfw, vw/lw
+}'

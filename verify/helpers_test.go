@@ -359,13 +359,11 @@ func bodyOf(b []byte) func() (io.ReadCloser, error) {
 
 // fixture is everything the tests share, built once per test binary.
 type fixture struct {
-	dir      string
-	s126     *series
-	s127     *series
-	cfg      *toolchain.Config
-	cfgPath  string
-	cgoTool  string // a gcc-built program needing GLIBC_2.34
-	cgoBuild map[string]string
+	dir     string
+	s126    *series
+	s127    *series
+	cfg     *toolchain.Config
+	cfgPath string
 }
 
 var (
