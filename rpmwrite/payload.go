@@ -98,28 +98,20 @@ func (c compression) newCompressor(w io.Writer) (io.WriteCloser, error) {
 }
 
 // zstd encoders hold tens of MiB of match tables and window. Write reuses
-// them (Reset) instead of allocating new ones for every package, so a
-// caller writing packages one after another, or a few at a time, keeps
-// as many encoders as ran at once, not one per package waiting for GC.
+// them (Reset) through a sync.Pool instead of allocating new ones for
+// every package, so packages written one after another, or a few at a
+// time, share encoders; the pool drops idle ones at garbage collection,
+// so nothing is retained for good.
 type zstdKey struct{ level, threads int }
 
-var zstdFree = struct {
-	sync.Mutex
-	m map[zstdKey][]*zstd.Encoder
-}{m: map[zstdKey][]*zstd.Encoder{}}
+var zstdPools sync.Map // zstdKey → *sync.Pool of *zstd.Encoder
 
 func getZstd(w io.Writer, level, threads int) (io.WriteCloser, error) {
 	key := zstdKey{level, threads}
-	zstdFree.Lock()
-	free := zstdFree.m[key]
-	var enc *zstd.Encoder
-	if n := len(free); n > 0 {
-		enc, zstdFree.m[key] = free[n-1], free[:n-1]
-	}
-	zstdFree.Unlock()
-	if enc != nil {
+	pool, _ := zstdPools.LoadOrStore(key, new(sync.Pool))
+	if enc, ok := pool.(*sync.Pool).Get().(*zstd.Encoder); ok {
 		enc.Reset(w)
-		return &pooledZstd{enc, key}, nil
+		return &pooledZstd{enc, pool.(*sync.Pool)}, nil
 	}
 	opts := []zstd.EOption{
 		zstd.WithEncoderLevel(zstd.EncoderLevelFromZstd(level)),
@@ -135,22 +127,21 @@ func getZstd(w io.Writer, level, threads int) (io.WriteCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pooledZstd{enc, key}, nil
+	return &pooledZstd{enc, pool.(*sync.Pool)}, nil
 }
 
 // pooledZstd returns its encoder for reuse once the stream is closed.
 type pooledZstd struct {
 	*zstd.Encoder
-	key zstdKey
+	pool *sync.Pool
 }
 
 func (p *pooledZstd) Close() error {
 	if err := p.Encoder.Close(); err != nil {
 		return err
 	}
-	zstdFree.Lock()
-	zstdFree.m[p.key] = append(zstdFree.m[p.key], p.Encoder)
-	zstdFree.Unlock()
+	p.Encoder.Reset(nil)
+	p.pool.Put(p.Encoder)
 	return nil
 }
 
