@@ -68,7 +68,7 @@ func hostArch() string {
 
 func runBuild(args []string, stdout, stderr io.Writer) error {
 	var o buildOptions
-	flags := newFlagSet("build")
+	flags := prog.NewFlagSet("build")
 	o.addFlags(flags)
 	if err := parseFlags(flags, args, 0, "build", stdout); err != nil {
 		return err
@@ -90,9 +90,9 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return cli.Usage("%v", err)
 	}
-	cfg, warns, err := toolchain.Load(o.Config)
+	cfg, err := cli.LoadConfig(o.Config, stderr)
 	if err != nil {
-		return configError(o.Config, warns, err, stderr)
+		return err
 	}
 	plans, err := selectPlans(cfg, o)
 	if err != nil {
@@ -230,16 +230,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// configError prints configuration problems and returns the exit error.
-func configError(path string, warns toolchain.Problems, err error, stderr io.Writer) error {
-	problems, ok := err.(toolchain.Problems)
-	if !ok {
-		return &cli.ExitError{Code: cli.ExitUsage, Err: err}
-	}
-	for _, p := range append(warns, problems...) {
-		fmt.Fprintln(stderr, p.Error())
-	}
-	return &cli.ExitError{Code: cli.ExitUsage, Err: fmt.Errorf("%s: %d error(s)", path, len(problems))}
 }

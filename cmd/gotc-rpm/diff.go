@@ -26,7 +26,7 @@ func (o *diffOptions) addFlags(fs *pflag.FlagSet) {
 
 func runDiff(args []string, stdout, stderr io.Writer) error {
 	var o diffOptions
-	fs := newFlagSet("diff")
+	fs := prog.NewFlagSet("diff")
 	o.addFlags(fs)
 	if err := parseFlags(fs, args, 0, "diff", stdout); err != nil {
 		return err

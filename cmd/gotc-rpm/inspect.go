@@ -23,7 +23,7 @@ func (o *inspectOptions) addFlags(fs *pflag.FlagSet) {
 
 func runInspect(args []string, stdout, stderr io.Writer) error {
 	var o inspectOptions
-	fs := newFlagSet("inspect")
+	fs := prog.NewFlagSet("inspect")
 	o.addFlags(fs)
 	if err := parseFlags(fs, args, 1, "inspect", stdout); err != nil {
 		return err

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -38,41 +37,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-func usage() string { return cli.DocText(docSource) }
+// prog is gotc-rpm's name and help text.
+var prog = cli.Program{Name: "gotc-rpm", Doc: docSource}
 
-// helpFor returns the part of the help that documents one command.
-func helpFor(cmd string) string {
-	text := usage()
-	if i := strings.Index(text, "gotc-rpm "+cmd+" "); i >= 0 {
-		text = text[i:]
-		if j := strings.Index(text[1:], "\ngotc-rpm "); j >= 0 {
-			text = text[:j+1]
-		}
-		if j := strings.Index(text, "\nExit status"); j >= 0 {
-			text = text[:j+1]
-		}
-	}
-	return text
-}
-
-// newFlagSet returns a verb's flag set that reports errors instead of
-// exiting.
-func newFlagSet(name string) *pflag.FlagSet {
-	fs := pflag.NewFlagSet("gotc-rpm "+name, pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.SortFlags = false
-	return fs
-}
+func usage() string { return prog.Usage() }
 
 // parseFlags parses a verb's arguments, printing its help on -h and
 // requiring at least minArgs positional arguments.
 func parseFlags(fs *pflag.FlagSet, args []string, minArgs int, verb string, stdout io.Writer) error {
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp {
-			fmt.Fprint(stdout, helpFor(verb))
-			return cli.ErrHelp
-		}
-		return cli.Usage("%s: %v", verb, err)
+	if err := prog.Parse(fs, verb, args, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() < minArgs {
 		return cli.Usage("%s: no RPM files given", verb)

@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"gotc/internal/cli"
-	"gotc/toolchain"
 	"gotc/verify"
 )
 
@@ -43,7 +42,7 @@ func (o *verifyOptions) validate() error {
 
 func runVerify(args []string, stdout, stderr io.Writer) error {
 	var o verifyOptions
-	fs := newFlagSet("verify")
+	fs := prog.NewFlagSet("verify")
 	o.addFlags(fs)
 	if err := parseFlags(fs, args, 1, "verify", stdout); err != nil {
 		return err
@@ -57,9 +56,9 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	}
 	opt := verify.Options{Sources: o.Sources, Targets: targets}
 	if o.Config != "" {
-		cfg, warns, err := toolchain.Load(o.Config)
+		cfg, err := cli.LoadConfig(o.Config, stderr)
 		if err != nil {
-			return configError(o.Config, warns, err, stderr)
+			return err
 		}
 		opt.Config = cfg
 		if len(o.Targets) == 0 {

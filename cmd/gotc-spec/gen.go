@@ -37,7 +37,7 @@ func (o *genOptions) addFlags(fs *pflag.FlagSet) {
 
 func runGen(args []string, stdout, stderr io.Writer) error {
 	var o genOptions
-	flags := newFlagSet("gen", stderr)
+	flags := prog.NewFlagSet("gen")
 	o.addFlags(flags)
 	if err := parseFlags(flags, args, 0, "gen", stdout); err != nil {
 		return err
@@ -46,11 +46,10 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return cli.Usage("%v", err)
 	}
-	cfg, warns, err := loadConfig(o.Config, stderr)
+	cfg, err := cli.LoadConfig(o.Config, stderr)
 	if err != nil {
 		return err
 	}
-	printProblems(stderr, warns)
 	opt := specgen.Options{ConfigName: filepath.Base(o.Config), SourceDateEpoch: epoch}
 	if o.TemplateDir != "" {
 		if _, err := os.Stat(filepath.Join(o.TemplateDir, "spec.tmpl")); err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"gotc/internal/cli"
 )
@@ -32,20 +31,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 }
 
-// usage is the package documentation without the Go comment markers.
-func usage() string { return cli.DocText(docSource) }
+// prog is gotc-spec's name and help text.
+var prog = cli.Program{Name: "gotc-spec", Doc: docSource}
 
-// helpFor returns the part of the help that documents one command.
-func helpFor(cmd string) string {
-	text := usage()
-	if i := strings.Index(text, "gotc-spec "+cmd+" "); i >= 0 {
-		text = text[i:]
-		if j := strings.Index(text[1:], "\ngotc-spec "); j >= 0 {
-			text = text[:j+1]
-		}
-		if j := strings.Index(text, "\nExit status"); j >= 0 {
-			text = text[:j+1]
-		}
-	}
-	return text
-}
+func usage() string { return prog.Usage() }
