@@ -110,7 +110,8 @@ func Build(p *toolchain.Plan, goroot, outDir string, opt Options) ([]Result, err
 	errs := make([]error, len(p.Packages))
 	sem := make(chan struct{}, workers)
 	var wg sync.WaitGroup
-	for i, pkg := range p.Packages {
+	for _, i := range largestFirst(p, c) {
+		pkg := p.Packages[i]
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -128,6 +129,22 @@ func Build(p *toolchain.Plan, goroot, outDir string, opt Options) ([]Result, err
 		return nil, err
 	}
 	return results, nil
+}
+
+// largestFirst orders p's packages by payload size, largest first: with a
+// few workers and packages of very different sizes, that finishes
+// soonest.
+func largestFirst(p *toolchain.Plan, c *contents) []int {
+	size := make([]int64, len(p.Packages))
+	order := make([]int, len(p.Packages))
+	for i, pkg := range p.Packages {
+		order[i] = i
+		for _, f := range c.files[pkg.Name] {
+			size[i] += f.Size
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return size[order[a]] > size[order[b]] })
+	return order
 }
 
 // writePackage writes one package of p.
