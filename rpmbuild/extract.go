@@ -191,7 +191,9 @@ func Extract(path, dir string, opt ExtractOptions) (string, error) {
 		return "", x.fail(0, "", nil, fmt.Errorf("target directory %s: %w", dir, err))
 	}
 	x.root = root
+	defer x.closeDirRoot()
 	if err := x.unpack(f, want); err != nil {
+		x.closeDirRoot()
 		if rmErr := root.RemoveAll("go"); rmErr != nil {
 			err = errors.Join(err, fmt.Errorf("removing what was unpacked: %w", rmErr))
 		}
@@ -263,6 +265,11 @@ type extractor struct {
 	maxBytes   int64
 	maxEntries int
 	root       *os.Root
+	// dirRoot caches the directory the last file went into (tar lists a
+	// directory's files together), so a file costs one openat instead of
+	// one per path component.
+	dirRel  string
+	dirRoot *os.Root
 
 	top       *extractNode // dir itself
 	nodes     int          // paths created
@@ -550,7 +557,11 @@ func (x *extractor) writeFile(p string, hdr *tar.Header, r io.Reader) error {
 	// O_CREATE|O_EXCL creates a new file or fails, a symlink in the
 	// last component included (os.Root adds O_NOFOLLOW too); the tree
 	// refused any symlink on the way, and os.Root never leaves dir.
-	f, err := x.root.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	dir, base, err := x.dirOf(p)
+	if err != nil {
+		return err
+	}
+	f, err := dir.OpenFile(base, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return err
 	}
@@ -567,7 +578,33 @@ func (x *extractor) writeFile(p string, hdr *tar.Header, r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	return x.root.Chtimes(p, hdr.ModTime, hdr.ModTime)
+	return dir.Chtimes(base, hdr.ModTime, hdr.ModTime)
+}
+
+// dirOf returns an os.Root for p's directory (cached) and p's base name.
+// Like x.root, it cannot be left through a symlink.
+func (x *extractor) dirOf(p string) (*os.Root, string, error) {
+	dir, base := path.Split(p)
+	dir = strings.TrimSuffix(dir, "/")
+	if dir == "" {
+		return x.root, base, nil
+	}
+	if x.dirRoot == nil || x.dirRel != dir {
+		x.closeDirRoot()
+		r, err := x.root.OpenRoot(dir)
+		if err != nil {
+			return nil, "", err
+		}
+		x.dirRel, x.dirRoot = dir, r
+	}
+	return x.dirRoot, base, nil
+}
+
+func (x *extractor) closeDirRoot() {
+	if x.dirRoot != nil {
+		x.dirRoot.Close()
+		x.dirRoot, x.dirRel = nil, ""
+	}
 }
 
 // checkEntryName checks an archive name and returns it cleaned.
