@@ -19,21 +19,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"gotc/tests/testenv"
 )
 
 // toolPath is rpm 4.18's generator, the oracle of every differential test.
 const toolPath = "/usr/lib/rpm/elfdeps"
-
-// needTool fails the test when a reference tool is missing: a missing
-// tool is a broken test environment, never a reason to skip.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("reference tool %s is required: %v", name, err)
-	}
-	return p
-}
 
 // toolRun is what one elfdeps invocation printed.
 type toolRun struct {
@@ -46,7 +37,7 @@ type toolRun struct {
 // does.
 func runTool(t testing.TB, flag string, timeout time.Duration, paths ...string) toolRun {
 	t.Helper()
-	needTool(t, toolPath)
+	testenv.NeedTool(t, toolPath)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, toolPath, flag)
@@ -193,7 +184,7 @@ func TestDifferentialSystem(t *testing.T) {
 // static binaries must yield no dependencies).
 func goTool(t *testing.T) (string, string) {
 	t.Helper()
-	goCmd := needTool(t, "go")
+	goCmd := testenv.NeedTool(t, "go")
 	out, err := exec.Command(goCmd, "env", "GOROOT").Output()
 	if err != nil {
 		t.Fatalf("go env GOROOT: %v", err)
@@ -270,7 +261,7 @@ VERS_2.0 { global: v2; } VERS_1.1;
 // TestDifferentialBuilt builds programs and libraries of every kind the
 // rules distinguish and compares Analyze with elfdeps on each.
 func TestDifferentialBuilt(t *testing.T) {
-	b := &buildEnv{t: t, dir: t.TempDir(), gcc: needTool(t, "gcc")}
+	b := &buildEnv{t: t, dir: t.TempDir(), gcc: testenv.NeedTool(t, "gcc")}
 	b.write("vers.c", "int v1(void){return 1;}\nint v1b(void){return 2;}\nint v2(void){return 3;}\n")
 	b.write("vers.map", versionScript)
 	b.write("plain.c", "int plain(void){return 4;}\n")

@@ -53,9 +53,10 @@ type Options struct {
 	TempDir string
 	// Progress, when set, reports each package's progress.
 	Progress func(pkg string, files int, bytes int64)
-	// Deps, when set, returns the automatic Requires and Provides of an
-	// executable file, as rpmbuild's ELF dependency generator would.
-	Deps func(path string, executable bool) (requires, provides []string, err error)
+	// Deps, when set, returns the automatic Requires and Provides of a
+	// file, as rpmbuild's ELF dependency generator would (it reads the
+	// file's mode itself).
+	Deps func(path string) (requires, provides []string, err error)
 
 	buildTime time.Time
 }
@@ -321,7 +322,7 @@ func assemble(p *toolchain.Plan, entries []entry, opt Options) (*contents, error
 				f.Open = func() (io.ReadCloser, error) { return os.Open(full) }
 			}
 			if opt.Deps != nil && (depExclude == nil || !depExclude.MatchString(f.Path)) {
-				req, prov, err := opt.Deps(full, e.mode&0o111 != 0)
+				req, prov, err := opt.Deps(full)
 				if err != nil {
 					return nil, fmt.Errorf("dependencies of %s: %w", f.Path, err)
 				}

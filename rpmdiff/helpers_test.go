@@ -11,17 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// needTool fails the test when a reference tool is not installed.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("reference tool %q is required: %v", name, err)
-	}
-	return p
-}
+	"gotc/tests/testenv"
+)
 
 // run runs cmd in the C locale and UTC, plus the variables already in
 // cmd.Env, and returns its stdout; a failure fails the test with stderr.
@@ -74,7 +66,7 @@ func rpmbuild(t testing.TB, dir, spec, compressor string, sourceDateEpoch int64)
 	if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(needTool(t, "rpmbuild"), "-bb", "--quiet",
+	cmd := exec.Command(testenv.NeedTool(t, "rpmbuild"), "-bb", "--quiet",
 		"--define", "_topdir "+dir,
 		"--define", "_binary_payload "+payload,
 		"--define", "use_source_date_epoch_as_buildtime 1",

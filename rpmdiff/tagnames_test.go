@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"gotc/tests/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite tagnames.go from the installed rpm")
@@ -43,8 +45,8 @@ func rpmTagNames(t *testing.T) map[int]string {
 	if err := os.WriteFile(src, []byte(tagOracle), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run(t, exec.Command(needTool(t, "gcc"), "-o", bin, src, "-l:librpm.so.9"))
-	names := run(t, exec.Command(needTool(t, "rpm"), "--querytags"))
+	run(t, exec.Command(testenv.NeedTool(t, "gcc"), "-o", bin, src, "-l:librpm.so.9"))
+	names := run(t, exec.Command(testenv.NeedTool(t, "rpm"), "--querytags"))
 	cmd := exec.Command(bin)
 	cmd.Stdin = bytes.NewReader(names)
 	out := run(t, cmd)

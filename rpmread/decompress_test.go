@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"gotc/tests/testenv"
 )
 
 // TestDecompressorsAgainstCLI compresses data with the real command-line
@@ -37,7 +39,7 @@ func TestDecompressorsAgainstCLI(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		cmd := exec.Command(needTool(t, tool), args...)
+		cmd := exec.Command(testenv.NeedTool(t, tool), args...)
 		cmd.Stdin = f
 		out, err := runCmd(cmd)
 		if err != nil {

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"gotc/tests/testenv"
 )
 
 // testDir is a scratch directory for packages built once per test
@@ -61,16 +63,6 @@ func isFuzzWorker() bool {
 	return f != nil && f.Value.String() == "true"
 }
 
-// needTool fails the test when a reference tool is not installed.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("reference tool %q is required: %v", name, err)
-	}
-	return p
-}
-
 // runTool runs name with args and returns its stdout; a non-zero exit
 // fails the test.
 func runTool(t testing.TB, name string, args ...string) []byte {
@@ -86,7 +78,7 @@ func runTool(t testing.TB, name string, args ...string) []byte {
 // includes stderr.
 func runToolErr(t testing.TB, name string, args ...string) ([]byte, error) {
 	t.Helper()
-	return runCmd(exec.Command(needTool(t, name), args...))
+	return runCmd(exec.Command(testenv.NeedTool(t, name), args...))
 }
 
 // runCmd runs cmd in the C locale and UTC, capturing stdout (unless the
@@ -115,7 +107,7 @@ func extractPayload(t testing.TB, pkg string) (dir string, names []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(needTool(t, "rpm2cpio"), pkg)
+	cmd := exec.Command(testenv.NeedTool(t, "rpm2cpio"), pkg)
 	cmd.Stdout = f
 	_, err = runCmd(cmd)
 	f.Close()
@@ -131,7 +123,7 @@ func extractPayload(t testing.TB, pkg string) (dir string, names []string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(needTool(t, "cpio"), args...)
+		cmd := exec.Command(testenv.NeedTool(t, "cpio"), args...)
 		cmd.Dir, cmd.Stdin = dir, in
 		out, err := runCmd(cmd)
 		in.Close()
@@ -311,7 +303,7 @@ func testRPM(t testing.TB, compressor string) string {
 // with extra "--define" settings, and returns the binary packages written.
 func rpmbuild(t testing.TB, dir, spec string, defines ...string) ([]string, error) {
 	t.Helper()
-	needTool(t, "gcc")
+	testenv.NeedTool(t, "gcc")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}

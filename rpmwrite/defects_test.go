@@ -5,13 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"gotc/tests/testenv"
+
 	"gotc/rpmtag"
 )
 
 // TestRpmpackDefects pins down, one subtest each, the google/rpmpack v0.7.1
 // defects this package exists to avoid.
 func TestRpmpackDefects(t *testing.T) {
-	needTool(t, "rpm", "rpm2cpio", "cpio")
+	testenv.NeedTools(t, "rpm", "rpm2cpio", "cpio")
 	dir := t.TempDir()
 	m := Metadata{
 		Name: "demo", Epoch: u32(2), Version: "1.0", Release: "1", Arch: "x86_64",

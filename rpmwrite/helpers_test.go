@@ -14,17 +14,6 @@ import (
 	"gotc/rpmtag"
 )
 
-// needTool fails the test when a reference tool is missing: these tests
-// exist to compare against the real rpm, so skipping would hide a gap.
-func needTool(t testing.TB, names ...string) {
-	t.Helper()
-	for _, name := range names {
-		if _, err := exec.LookPath(name); err != nil {
-			t.Fatalf("reference tool %s is required: %v", name, err)
-		}
-	}
-}
-
 // run runs a command and returns its stdout, failing the test on a
 // non-zero exit.
 func run(t testing.TB, dir string, env []string, name string, args ...string) string {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"gotc/tests/testenv"
+
 	"gotc/rpmtag"
 )
 
@@ -62,7 +64,7 @@ func TestBoundedMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 300 MB through zstd; skipped with -short")
 	}
-	needTool(t, "rpm")
+	testenv.NeedTools(t, "rpm")
 	const mb = 1 << 20
 	for _, opt := range []Options{{Compressor: "zstd", Level: 19, Threads: 2}} {
 		dir := t.TempDir()

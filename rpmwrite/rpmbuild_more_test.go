@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"gotc/tests/testenv"
+
 	"gotc/rpmtag"
 )
 
@@ -50,7 +52,7 @@ func buildSmall(t *testing.T, dir, preamble, payload string, tree []treeFile) st
 // requirement for each compressor against rpmbuild with the matching
 // %_binary_payload.
 func TestMatchesRpmbuildCompressors(t *testing.T) {
-	needTool(t, "rpm", "rpmbuild", "rpm2cpio", "cpio")
+	testenv.NeedTools(t, "rpm", "rpmbuild", "rpm2cpio", "cpio")
 	arch := hostArch(t)
 	tree := []treeFile{
 		{path: "/usr/share/small", mode: 0o40755, spec: "%dir /usr/share/small"},
@@ -97,7 +99,7 @@ func TestMatchesRpmbuildCompressors(t *testing.T) {
 // rpmbuild switches to when a file reaches 4 GiB. A sparse %ghost keeps
 // the test fast: it is sized but never read.
 func TestMatchesRpmbuildLargeFiles(t *testing.T) {
-	needTool(t, "rpm", "rpmbuild")
+	testenv.NeedTools(t, "rpm", "rpmbuild")
 	dir := t.TempDir()
 	arch := hostArch(t)
 	tree := []treeFile{
@@ -143,7 +145,7 @@ func TestMatchesRpmbuildLargeFiles(t *testing.T) {
 // binary search in the order it met them, so it records "/" twice here,
 // and so must we.
 func TestMatchesRpmbuildDirNames(t *testing.T) {
-	needTool(t, "rpm", "rpmbuild")
+	testenv.NeedTools(t, "rpm", "rpmbuild")
 	dir := t.TempDir()
 	var tree []treeFile
 	for _, p := range []string{"/a/a.", "/a/a0/ab", "/a0", "/ab", "/b/b/a."} {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"gotc/tests/testenv"
+
 	"gotc/rpmtag"
 )
 
@@ -321,7 +323,7 @@ func compareHeaders(t *testing.T, want, got map[uint32]tagValue) {
 }
 
 func TestMatchesRpmbuild(t *testing.T) {
-	needTool(t, "rpm", "rpmbuild", "rpm2cpio", "cpio")
+	testenv.NeedTools(t, "rpm", "rpmbuild", "rpm2cpio", "cpio")
 	dir := t.TempDir()
 	arch := hostArch(t)
 	theirs := rpmbuildPackage(t, dir, demoSpec, demoTree)
@@ -444,7 +446,7 @@ func TestMatchesRpmbuild(t *testing.T) {
 // without the summary line and the checks that read FILECLASS.
 func rpmlint(t *testing.T, path string) string {
 	t.Helper()
-	needTool(t, "rpmlint")
+	testenv.NeedTools(t, "rpmlint")
 	// rpmlint compares the file name with the header; give both the same.
 	dir := t.TempDir()
 	link := filepath.Join(dir, strings.TrimSpace(rpmQuery(t, path, "--qf", "%{NEVRA}.rpm")))

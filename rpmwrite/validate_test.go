@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"gotc/tests/testenv"
+
 	"gotc/rpmtag"
 )
 
@@ -149,7 +151,7 @@ func TestWriteReportsOutputError(t *testing.T) {
 // TestWriteAcceptsEdgeCases covers valid inputs at the edges: no files,
 // a ghost without a body, an empty body, Epoch 0, a rich dependency.
 func TestWriteAcceptsEdgeCases(t *testing.T) {
-	needTool(t, "rpm")
+	testenv.NeedTools(t, "rpm")
 	dir := t.TempDir()
 	m := okMetadata()
 	m.Epoch = u32(0)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"gotc/rpmread"
 	"gotc/tests/testenv"
 )
 
@@ -32,20 +33,7 @@ func TestInspectJSONMatchesRPMDump(t *testing.T) {
 	sort.Strings(pkgs)
 	for _, pkg := range pkgs {
 		t.Run(filepath.Base(pkg), func(t *testing.T) {
-			var out []struct {
-				Name  string `json:"name"`
-				Files []struct {
-					Path   string   `json:"path"`
-					Size   int64    `json:"size"`
-					Mode   uint32   `json:"mode"`
-					MTime  int64    `json:"mtime"`
-					Digest string   `json:"digest"`
-					Flags  []string `json:"flags"`
-					User   string   `json:"user"`
-					Group  string   `json:"group"`
-					Link   string   `json:"link"`
-				} `json:"files"`
-			}
+			var out []rpmread.JSONPackage
 			if err := json.Unmarshal([]byte(testenv.Run(t, "", nil, gotcRPM, "inspect", "--json", pkg)), &out); err != nil || len(out) != 1 {
 				t.Fatalf("inspect --json: %v (%d packages)", err, len(out))
 			}

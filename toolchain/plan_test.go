@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gotc/tests/testenv"
 )
 
 func mustParse(t *testing.T, y string) *Config {
@@ -22,7 +24,7 @@ func mustParse(t *testing.T, y string) *Config {
 // TestMatchAgainstShell checks Match against the shell's own case
 // statement, which the generated spec uses.
 func TestMatchAgainstShell(t *testing.T) {
-	sh := needTool(t, "sh")
+	sh := testenv.NeedTool(t, "sh")
 	patterns := []string{"*/testdata", "*/testdata/*", "src/*_test.go", "test", "test/*", "doc/*", "[a-c]*", "[!a-c]*", "?", "src/?/x", "a*b*c", "*", "x[", "[]]x", "README.md", "src/[a-z]*/*.go", "*.go", "bin/go*"}
 	names := []string{"", "a", "b", "x", "z", "test", "test/x", "testx", "src/net/testdata", "src/net/testdata/a/b", "src/testdata", "testdata", "src/os/file_test.go", "src/os/file.go", "doc/go_spec.html", "doc", "abc", "axbxc", "acb", "x[", "]x", "src/a/x", "src/ab/x", "src/net/http.go", "src/Net/http.go", "README.md", "bin/gofmt", "src/cmd/go/testdata/mod/rsc.io_!q!u!o!t!e_v1.5.2.txt", "test/fixedbugs/issue27836.dir/\u00defoo.go"}
 	var script strings.Builder
@@ -94,8 +96,8 @@ func TestClassify(t *testing.T) {
 // TestGoEnvRewriteAgainstShell runs the spec's go.env script on real files
 // and compares with RewriteGoEnv.
 func TestGoEnvRewriteAgainstShell(t *testing.T) {
-	sh := needTool(t, "sh")
-	needTool(t, "sed")
+	sh := testenv.NeedTool(t, "sh")
+	testenv.NeedTool(t, "sed")
 	c := mustParse(t, "go_env: {GOPROXY: direct, GOSUMDB: \"off\"}\n"+minimal)
 	p := c.Plans()[0]
 	inputs := map[string]string{
@@ -146,7 +148,7 @@ func TestScriptlets(t *testing.T) {
 // update-alternatives through install, upgrade, reinstall, downgrade and
 // erase, and checks which registrations remain.
 func TestPostunLifecycle(t *testing.T) {
-	sh := needTool(t, "sh")
+	sh := testenv.NeedTool(t, "sh")
 	c := mustParse(t, twoPatchConfig)
 	old, _ := c.PlanFor("1.26.8")
 	// The same series at another patch version, as a later release would be.
@@ -251,15 +253,4 @@ func TestCheckFileName(t *testing.T) {
 			t.Errorf("CheckFileName(%q) accepted", bad)
 		}
 	}
-}
-
-// needTool returns the path of a required tool; a missing tool fails the
-// test, it is never skipped.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is required: %v (make test installs it)", name, err)
-	}
-	return p
 }

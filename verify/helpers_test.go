@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"gotc/tests/testenv"
+
 	"gotc/rpmbuild"
 	"gotc/rpmread"
 	"gotc/rpmtag"
@@ -25,17 +27,6 @@ import (
 	"gotc/specgen"
 	"gotc/toolchain"
 )
-
-// needTool fails the test when a reference tool is missing: these tests
-// build and check real packages, and skipping would hide a gap.
-func needTool(t testing.TB, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		t.Fatalf("%s is required but not installed (make test installs it): %v", name, err)
-	}
-	return p
-}
 
 // run runs a command and returns its combined output, failing the test on
 // a non-zero exit.
@@ -238,7 +229,7 @@ func buildRPMBuild(t testing.TB, s *series, topdir string) map[string]string {
 // buildRPMBuildEdited is buildRPMBuild with the spec passed through edit.
 func buildRPMBuildEdited(t testing.TB, s *series, topdir string, edit func(string) string) map[string]string {
 	t.Helper()
-	needTool(t, "rpmbuild")
+	testenv.NeedTool(t, "rpmbuild")
 	for _, d := range []string{"SOURCES", "SPECS"} {
 		os.MkdirAll(filepath.Join(topdir, d), 0o755)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"gotc/tests/testenv"
+
 	"gotc/rpmread"
 	"gotc/rpmtag"
 	"gotc/rpmwrite"
@@ -329,8 +331,8 @@ func bomb(t *testing.T, b []byte) []byte {
 // (error) and Fedora 41's 2.40 (clean).
 func TestABI(t *testing.T) {
 	f := shared(t)
-	gcc := needTool(t, "gcc")
-	readelf := needTool(t, "readelf")
+	gcc := testenv.NeedTool(t, "gcc")
+	readelf := testenv.NeedTool(t, "readelf")
 	dir := t.TempDir()
 	src := filepath.Join(dir, "cgotool.c")
 	os.WriteFile(src, []byte("#include <pthread.h>\n#include <stdio.h>\nstatic void *run(void *a) { puts(a); return 0; }\nint main(void) { pthread_t t; pthread_create(&t, 0, run, \"hi\"); pthread_join(t, 0); return 0; }\n"), 0o644)
@@ -457,7 +459,7 @@ func TestReportFormats(t *testing.T) {
 // library. rpmbuild's own generators leak the dependencies; verify must
 // name each defect.
 func TestRPMBuildDefects(t *testing.T) {
-	gcc := needTool(t, "gcc")
+	gcc := testenv.NeedTool(t, "gcc")
 	dir := t.TempDir()
 	src := filepath.Join(dir, "tool.c")
 	os.WriteFile(src, []byte("#include <pthread.h>\nstatic void *run(void *a) { return a; }\nint main(void) { pthread_t t; pthread_create(&t, 0, run, 0); return pthread_join(t, 0); }\n"), 0o644)

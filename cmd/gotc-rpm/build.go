@@ -197,7 +197,7 @@ func treeFor(p *toolchain.Plan, o buildOptions) (string, func(), error) {
 // elfDeps is rpmbuild's ELF dependency generator for the native build.
 // Like rpm's elfdeps it keeps what it could read from a damaged file and
 // yields nothing for files that are not ELF.
-func elfDeps(path string, executable bool) ([]string, []string, error) {
+func elfDeps(path string) ([]string, []string, error) {
 	d, err := elfdeps.AnalyzeFile(path)
 	if err != nil && !errors.Is(err, elfdeps.ErrMalformed) {
 		return nil, nil, nil

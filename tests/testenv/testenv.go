@@ -311,3 +311,11 @@ func rpmbuild(spec string, tbs []Tarball) (*Built, error) {
 	}
 	return b, nil
 }
+
+// NeedTools fails the test unless every named tool is installed.
+func NeedTools(t testing.TB, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		NeedTool(t, name)
+	}
+}
