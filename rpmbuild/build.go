@@ -1,6 +1,7 @@
 // Package rpmbuild builds a toolchain's binary RPMs natively, without
-// rpmbuild: it takes a toolchain.Plan and an unpacked Go tree (from
-// Extract or a packager's own GOROOT) and writes the same packages
+// rpmbuild: it takes a toolchain.Plan and a Go tree (a release tarball
+// read by Extract, or a packager's own GOROOT read by ReadTree) and
+// writes the same packages
 // rpmbuild makes from the spec gotc-spec generates — same split, modes,
 // flags, ghosts, scriptlets and dependencies — through rpmwrite's
 // streaming writer.
@@ -14,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -54,9 +54,10 @@ type Options struct {
 	// Progress, when set, reports each package's progress.
 	Progress func(pkg string, files int, bytes int64)
 	// Deps, when set, returns the automatic Requires and Provides of a
-	// file, as rpmbuild's ELF dependency generator would (it reads the
-	// file's mode itself).
-	Deps func(path string) (requires, provides []string, err error)
+	// regular file, as rpmbuild's ELF dependency generator would: name
+	// is its toolchain-relative path, r its body of size bytes, and
+	// executable whether it is mode 0755.
+	Deps func(name string, r io.ReaderAt, size int64, executable bool) (requires, provides []string, err error)
 
 	buildTime time.Time
 }
@@ -77,20 +78,10 @@ type Result struct {
 	Path string
 }
 
-// entry is one file of the unpacked tree.
-type entry struct {
-	rel    string // toolchain-relative, "" for the root
-	full   string // path on disk
-	mode   uint32 // st_mode with type bits, normalised
-	size   int64
-	mtime  time.Time
-	linkTo string
-}
-
-// Build writes every package of plan p built from the tree at goroot into
-// outDir and returns them, main package first. Output files are written
-// atomically; on error no partial package is left.
-func Build(p *toolchain.Plan, goroot, outDir string, opt Options) ([]Result, error) {
+// Build writes every package of plan p built from tree t into outDir and
+// returns them, main package first. Output files are written atomically;
+// on error no partial package is left.
+func Build(p *toolchain.Plan, t *Tree, outDir string, opt Options) ([]Result, error) {
 	if _, ok := toolchain.GOARCH[opt.Arch]; !ok {
 		return nil, fmt.Errorf("unsupported arch %q", opt.Arch)
 	}
@@ -98,7 +89,7 @@ func Build(p *toolchain.Plan, goroot, outDir string, opt Options) ([]Result, err
 		return nil, fmt.Errorf("%s has no source for %s in %s", p.Name, opt.Arch, p.Config.File())
 	}
 	opt.buildTime = BuildTime(p, opt.SourceDateEpoch)
-	c, err := contentsOf(p, goroot, opt)
+	c, err := contentsOf(p, t, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -174,88 +165,35 @@ func writePackage(p *toolchain.Plan, pkg *toolchain.Package, c *contents, outDir
 }
 
 // Expected returns, by package name, the file list each package of p
-// built from the tree at goroot holds — the exact expectation a verifier
-// checks built RPMs against, from the same code the builder uses. Bodies
-// are not read; Open is set for regular files.
-func Expected(p *toolchain.Plan, goroot string, opt Options) (map[string][]rpmwrite.File, error) {
+// built from tree t holds — the exact expectation a verifier checks built
+// RPMs against, from the same code the builder uses. Bodies are not read;
+// Open is set for regular files, until t is closed.
+func Expected(p *toolchain.Plan, t *Tree, opt Options) (map[string][]rpmwrite.File, error) {
 	opt.buildTime = BuildTime(p, opt.SourceDateEpoch)
 	opt.Deps = nil
-	c, err := contentsOf(p, goroot, opt)
+	c, err := contentsOf(p, t, opt)
 	if err != nil {
 		return nil, err
 	}
 	return c.files, nil
 }
 
-func contentsOf(p *toolchain.Plan, goroot string, opt Options) (*contents, error) {
-	entries, err := walk(goroot)
-	if err != nil {
+func contentsOf(p *toolchain.Plan, t *Tree, opt Options) (*contents, error) {
+	if err := checkTree(p, t); err != nil {
 		return nil, err
 	}
-	if err := checkTree(p, entries); err != nil {
-		return nil, err
-	}
-	return assemble(p, entries, opt)
-}
-
-// walk lists the tree under goroot with modes normalised as the spec's
-// %install does: directories 0755, files with any execute bit 0755, the
-// rest 0644.
-func walk(goroot string) ([]entry, error) {
-	var entries []entry
-	err := filepath.WalkDir(goroot, func(full string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("reading toolchain tree: %w", err)
-		}
-		rel, _ := filepath.Rel(goroot, full)
-		rel = filepath.ToSlash(rel)
-		if rel == "." {
-			rel = ""
-		}
-		info, err := d.Info()
-		if err != nil {
-			return fmt.Errorf("reading toolchain tree: %w", err)
-		}
-		e := entry{rel: rel, full: full, mtime: info.ModTime()}
-		switch {
-		case info.Mode()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(full)
-			if err != nil {
-				return fmt.Errorf("reading toolchain tree: %w", err)
-			}
-			e.mode, e.linkTo, e.size = 0o120777, target, int64(len(target))
-		case info.IsDir():
-			e.mode = 0o40755
-		case info.Mode().IsRegular():
-			e.mode, e.size = 0o100644, info.Size()
-			if info.Mode()&0o111 != 0 {
-				e.mode = 0o100755
-			}
-		default:
-			return fmt.Errorf("%s: unsupported file type %v", full, info.Mode().Type())
-		}
-		if rel != "" {
-			if err := toolchain.CheckFileName(rel); err != nil {
-				return fmt.Errorf("toolchain tree: %w", err)
-			}
-		}
-		entries = append(entries, e)
-		return nil
-	})
-	return entries, err
+	return assemble(p, t, opt)
 }
 
 // checkTree refuses a tree that is not the toolchain the plan names.
-func checkTree(p *toolchain.Plan, entries []entry) error {
+func checkTree(p *toolchain.Plan, t *Tree) error {
 	var version []byte
-	for _, e := range entries {
-		if e.rel == "VERSION" {
-			b, err := os.ReadFile(e.full)
-			if err != nil {
-				return fmt.Errorf("reading VERSION: %w", err)
-			}
-			version = b
+	if e := t.lookup("VERSION"); e != nil && e.isRegular() {
+		b, err := t.readSmall(e, 4096)
+		if err != nil {
+			return fmt.Errorf("%s: reading VERSION: %w", t.source, err)
 		}
+		version = b
 	}
 	first, _, _ := strings.Cut(string(version), "\n")
 	if strings.TrimSpace(first) != p.Version.GoVersion() {
@@ -266,7 +204,7 @@ func checkTree(p *toolchain.Plan, entries []entry) error {
 
 // assemble maps the tree and the plan's extra entries onto each package's
 // file list, sorted by path.
-func assemble(p *toolchain.Plan, entries []entry, opt Options) (*contents, error) {
+func assemble(p *toolchain.Plan, t *Tree, opt Options) (*contents, error) {
 	clamp := uint32(opt.buildTime.Unix())
 	mtime := func(t time.Time) uint32 {
 		if u := t.Unix(); u >= 0 && u < int64(clamp) {
@@ -282,7 +220,8 @@ func assemble(p *toolchain.Plan, entries []entry, opt Options) (*contents, error
 	removed := map[string]bool{} // excluded directories: skip what is under them
 	autoReq := map[string][]string{}
 	autoProv := map[string][]string{}
-	for _, e := range entries {
+	for i := range t.entries {
+		e := &t.entries[i]
 		if e.rel == "" {
 			continue // the root is owned explicitly below, as the spec's %dir %{goroot}
 		}
@@ -308,21 +247,20 @@ func assemble(p *toolchain.Plan, entries []entry, opt Options) (*contents, error
 		case toolchain.FlagLicense:
 			f.Flags |= rpmtag.FileLicense
 		}
-		if e.mode&0o170000 == 0o100000 {
-			full := e.full
+		if e.isRegular() {
 			if e.rel == "go.env" {
-				content, err := os.ReadFile(full)
+				content, err := t.readSmall(e, 1<<20)
 				if err != nil {
-					return nil, fmt.Errorf("reading go.env: %w", err)
+					return nil, fmt.Errorf("%s: reading go.env: %w", t.source, err)
 				}
 				body := p.RewriteGoEnv(content)
 				f.Size = int64(len(body))
 				f.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 			} else {
-				f.Open = func() (io.ReadCloser, error) { return os.Open(full) }
+				f.Open = func() (io.ReadCloser, error) { return t.open(e) }
 			}
 			if opt.Deps != nil && (depExclude == nil || !depExclude.MatchString(f.Path)) {
-				req, prov, err := opt.Deps(full)
+				req, prov, err := fileDeps(t, e, opt.Deps)
 				if err != nil {
 					return nil, fmt.Errorf("dependencies of %s: %w", f.Path, err)
 				}
@@ -359,4 +297,14 @@ func assemble(p *toolchain.Plan, entries []entry, opt Options) (*contents, error
 type contents struct {
 	files              map[string][]rpmwrite.File
 	requires, provides map[string][]string // automatic (ELF) dependencies
+}
+
+// fileDeps runs deps on regular file e.
+func fileDeps(t *Tree, e *entry, deps func(string, io.ReaderAt, int64, bool) ([]string, []string, error)) ([]string, []string, error) {
+	r, done, err := t.readerAt(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer done()
+	return deps(e.rel, r, e.size, e.mode == modeExec)
 }

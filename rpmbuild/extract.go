@@ -4,8 +4,6 @@ import (
 	"archive/tar"
 	"bufio"
 	"bytes"
-	"compress/flate"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -17,7 +15,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/gzip"
 
 	"gotc/toolchain"
 )
@@ -129,24 +129,25 @@ func quoteEntryName(name string) string {
 	return strconv.Quote(name[:extractNameShown]) + fmt.Sprintf("… (%d bytes)", len(name))
 }
 
-// Extract unpacks the .tar.gz at path into dir (which must exist and be
-// empty) and returns the path of the toolchain root inside it (dir/go).
+// Extract reads the release tarball (.tar.gz) at path into a Tree. File
+// bodies are streamed into one spool file in tempDir (os.TempDir() when
+// empty), which is unlinked as soon as it is created: nothing is left on
+// disk whatever happens, and a toolchain's 16,000 files cost one file's
+// writes instead of 16,000 creations and removals.
 //
 // The tarball's SHA-256 must be opt.SHA256. Every entry must lie under
 // go/ and be a regular file, a directory or a symlink whose target stays
 // under go/; names must be ones rpm file lists can hold (see
 // toolchain.CheckFileName); hard links, devices, FIFOs, setuid, setgid
-// and sticky bits, duplicate entries and entries written through a
-// symlink are refused. Directories are created 0755, regular files 0755
-// when the header has any execute bit and 0644 otherwise; regular files
-// and directories get the header's mtime, symlinks keep the time of
-// extraction. Files are streamed, never held in memory, created new and
-// never through a symlink, and nothing is ever written outside dir.
+// and sticky bits, duplicate entries and entries under a symlink are
+// refused. In the tree, directories are 0755, regular files 0755 when
+// the header has any execute bit and 0644 otherwise; entries keep the
+// header's mtime, and parent directories the archive does not list have
+// none (the builder clamps them to the build time).
 //
-// On any error Extract removes what it unpacked, leaving dir empty, and
-// returns an *ExtractError that wraps ErrChecksum, ErrHostile or
-// ErrCorrupt when the tarball is at fault.
-func Extract(path, dir string, opt ExtractOptions) (string, error) {
+// On any error Extract returns an *ExtractError that wraps ErrChecksum,
+// ErrHostile or ErrCorrupt when the tarball is at fault.
+func Extract(path, tempDir string, opt ExtractOptions) (*Tree, error) {
 	x := &extractor{tarball: filepath.Base(path), maxBytes: opt.MaxBytes, maxEntries: opt.MaxEntries}
 	if x.maxBytes <= 0 {
 		x.maxBytes = DefaultExtractMaxBytes
@@ -156,50 +157,52 @@ func Extract(path, dir string, opt ExtractOptions) (string, error) {
 	}
 	want, err := parseSHA256(opt.SHA256)
 	if err != nil {
-		return "", x.fail(0, "", nil, err)
+		return nil, x.fail(0, "", nil, err)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return "", x.fail(0, "", nil, err)
+		return nil, x.fail(0, "", nil, err)
 	}
 	defer f.Close()
 	if fi, err := f.Stat(); err != nil {
-		return "", x.fail(0, "", nil, err)
+		return nil, x.fail(0, "", nil, err)
 	} else if !fi.Mode().IsRegular() {
-		return "", x.fail(0, "", nil, fmt.Errorf("%s is not a regular file", path))
+		return nil, x.fail(0, "", nil, fmt.Errorf("%s is not a regular file", path))
 	}
 
 	// First pass: nothing is unpacked from a tarball that is not the
 	// expected one.
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", x.fail(0, "", nil, fmt.Errorf("hashing: %w", err))
+		return nil, x.fail(0, "", nil, fmt.Errorf("hashing: %w", err))
 	}
 	if got := h.Sum(nil); !bytes.Equal(got, want) {
-		return "", x.fail(0, "", ErrChecksum, fmt.Errorf("checksum mismatch: SHA-256 is %x, want %x", got, want))
+		return nil, x.fail(0, "", ErrChecksum, fmt.Errorf("checksum mismatch: SHA-256 is %x, want %x", got, want))
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return "", x.fail(0, "", nil, err)
+		return nil, x.fail(0, "", nil, err)
 	}
 
-	root, err := os.OpenRoot(dir)
+	spool, err := os.CreateTemp(tempDir, ".gotc-spool-*")
 	if err != nil {
-		return "", x.fail(0, "", nil, fmt.Errorf("opening target directory: %w", err))
+		return nil, x.fail(0, "", nil, fmt.Errorf("creating spool file: %w", err))
 	}
-	defer root.Close()
-	if err := checkEmpty(root); err != nil {
-		return "", x.fail(0, "", nil, fmt.Errorf("target directory %s: %w", dir, err))
+	if err := os.Remove(spool.Name()); err != nil {
+		spool.Close()
+		return nil, x.fail(0, "", nil, fmt.Errorf("unlinking spool file: %w", err))
 	}
-	x.root = root
-	defer x.closeDirRoot()
+	x.spool = bufio.NewWriterSize(spool, 1<<20)
 	if err := x.unpack(f, want); err != nil {
-		x.closeDirRoot()
-		if rmErr := root.RemoveAll("go"); rmErr != nil {
-			err = errors.Join(err, fmt.Errorf("removing what was unpacked: %w", rmErr))
-		}
-		return "", err
+		spool.Close()
+		return nil, err
 	}
-	return filepath.Join(dir, "go"), nil
+	if err := x.spool.Flush(); err != nil {
+		spool.Close()
+		return nil, x.fail(0, "", nil, fmt.Errorf("writing spool file: %w", err))
+	}
+	t := &Tree{entries: x.entries, spool: spool, source: x.tarball}
+	t.sort()
+	return t, nil
 }
 
 // parseSHA256 decodes the expected digest.
@@ -214,23 +217,6 @@ func parseSHA256(s string) ([]byte, error) {
 	return b, nil
 }
 
-// checkEmpty reports a directory that holds anything.
-func checkEmpty(root *os.Root) error {
-	d, err := root.Open(".")
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	names, err := d.Readdirnames(1)
-	if err != nil && err != io.EOF {
-		return err
-	}
-	if len(names) > 0 {
-		return errors.New("not empty")
-	}
-	return nil
-}
-
 // nodeKind is what a path of the unpacked tree is.
 type nodeKind uint8
 
@@ -241,8 +227,8 @@ const (
 	kindSymlink
 )
 
-// extractNode is one path of the tree being unpacked. The tree mirrors
-// what is on disk, so no check ever needs to ask the file system.
+// extractNode is one path of the tree being unpacked: the checks walk
+// this tree, never a file system.
 type extractNode struct {
 	parent   *extractNode
 	kind     nodeKind
@@ -250,13 +236,7 @@ type extractNode struct {
 	target   string                  // symlinks
 	index    int                     // symlinks: entry position and name, for messages
 	entry    string
-}
-
-// extractDir is a directory entry whose mtime is set once everything
-// inside it is written.
-type extractDir struct {
-	rel   string
-	mtime time.Time
+	at       int // position in extractor.entries; -1 for the directory holding go/
 }
 
 // extractor holds the state of one Extract.
@@ -264,20 +244,16 @@ type extractor struct {
 	tarball    string
 	maxBytes   int64
 	maxEntries int
-	root       *os.Root
-	// dirRoot caches the directory the last file went into (tar lists a
-	// directory's files together), so a file costs one openat instead of
-	// one per path component.
-	dirRel  string
-	dirRoot *os.Root
+	spool      *bufio.Writer // file bodies, one after another
+	spoolSize  int64
+	entries    []entry
 
-	top       *extractNode // dir itself
+	top       *extractNode // holds go/
 	nodes     int          // paths created
 	nameBytes int          // names and targets held in memory
 	dataBytes int64        // regular file data declared so far
 	linkSteps int          // link-checking work done
 	links     []*extractNode
-	dirs      []extractDir
 	buf       []byte
 }
 
@@ -315,14 +291,10 @@ func (c *tarCounter) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// onlyWriter hides an *os.File's ReadFrom so io.CopyBuffer uses the
-// extractor's buffer.
-type onlyWriter struct{ io.Writer }
-
 // unpack is the second pass: it streams the archive from f, hashing the
 // bytes again, and creates the tree.
 func (x *extractor) unpack(f *os.File, want []byte) error {
-	x.top = &extractNode{kind: kindDir, children: map[string]*extractNode{}}
+	x.top = &extractNode{kind: kindDir, children: map[string]*extractNode{}, at: -1}
 	x.buf = make([]byte, 64<<10)
 	h := sha256.New()
 	br := bufio.NewReaderSize(io.TeeReader(f, h), 64<<10)
@@ -335,7 +307,11 @@ func (x *extractor) unpack(f *os.File, want []byte) error {
 	case err != nil:
 		return x.streamErr(err, 0, "", "")
 	}
-	cr := &tarCounter{r: zr}
+	// Inflating runs a few chunks ahead of the tar reader and the spool
+	// writes, on a core of its own.
+	ra := newReadAhead(zr, 4, 256<<10)
+	defer ra.Close()
+	cr := &tarCounter{r: ra}
 	tr := tar.NewReader(cr)
 	index, last := 0, ""
 	var next int64 // where the next header starts
@@ -372,7 +348,7 @@ func (x *extractor) unpack(f *os.File, want []byte) error {
 	}
 	// Read the rest of the gzip stream, which checks its CRC and length,
 	// and the rest of the file, which the hash must cover.
-	n, err := io.Copy(io.Discard, io.LimitReader(zr, extractMaxTrailer+1))
+	n, err := io.Copy(io.Discard, io.LimitReader(ra, extractMaxTrailer+1))
 	if err != nil {
 		return x.streamErr(err, 0, "", "")
 	}
@@ -393,11 +369,6 @@ func (x *extractor) unpack(f *os.File, want []byte) error {
 	for _, ln := range x.links {
 		if err := x.checkLink(ln); err != nil {
 			return x.fail(ln.index, ln.entry, ErrHostile, err)
-		}
-	}
-	for _, d := range x.dirs {
-		if err := x.root.Chtimes(d.rel, d.mtime, d.mtime); err != nil {
-			return x.fail(0, "", nil, err)
 		}
 	}
 	return nil
@@ -483,16 +454,18 @@ func (x *extractor) entry(index int, hdr *tar.Header, r io.Reader) error {
 	if hdr.Typeflag == tar.TypeDir {
 		switch {
 		case old == nil:
-			if _, err := x.mkdir(parent, base, p, kindDir); err != nil {
+			n, err := x.mkdir(parent, base, p, kindDir)
+			if err != nil {
 				return x.refuse(index, name, err)
 			}
+			x.entries[n.at].mtime = hdr.ModTime
 		case old.kind == kindImplicitDir:
 			// A directory listed after files inside it.
 			old.kind = kindDir
+			x.entries[old.at].mtime = hdr.ModTime
 		default:
 			return hostile("duplicate entry for %s", quoteEntryName(p))
 		}
-		x.dirs = append(x.dirs, extractDir{rel: p, mtime: hdr.ModTime})
 		return nil
 	}
 	if old != nil {
@@ -514,12 +487,12 @@ func (x *extractor) entry(index int, hdr *tar.Header, r io.Reader) error {
 			return x.fail(index, name, ErrHostile, err)
 		}
 		x.links = append(x.links, n)
-		if err := x.root.Symlink(hdr.Linkname, p); err != nil {
-			return x.fail(index, name, nil, err)
-		}
+		x.add(n, entry{rel: relOf(p), mode: modeSymlink, size: int64(len(hdr.Linkname)), mtime: hdr.ModTime, linkTo: hdr.Linkname})
 		return nil
 	}
-	if err := x.writeFile(p, hdr, r); err != nil {
+	e := entry{rel: relOf(p), mode: normalMode(hdr.Mode), size: hdr.Size, mtime: hdr.ModTime, off: x.spoolSize}
+	x.add(n, e)
+	if err := x.spoolBody(hdr, r); err != nil {
 		if errors.Is(err, errShortBody) || !isFSError(err) {
 			return x.streamErr(err, index, name, "")
 		}
@@ -548,63 +521,27 @@ func isFSError(err error) bool {
 	return errors.As(err, &pathErr) || errors.As(err, &linkErr) || errors.As(err, &sysErr)
 }
 
-// writeFile creates the regular file p, new, and streams its body.
-func (x *extractor) writeFile(p string, hdr *tar.Header, r io.Reader) error {
-	perm := fs.FileMode(0o644)
-	if hdr.Mode&0o111 != 0 {
-		perm = 0o755
-	}
-	// O_CREATE|O_EXCL creates a new file or fails, a symlink in the
-	// last component included (os.Root adds O_NOFOLLOW too); the tree
-	// refused any symlink on the way, and os.Root never leaves dir.
-	dir, base, err := x.dirOf(p)
-	if err != nil {
-		return err
-	}
-	f, err := dir.OpenFile(base, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
-	if err != nil {
-		return err
-	}
-	n, err := io.CopyBuffer(onlyWriter{f}, r, x.buf)
+// spoolBody appends the body of the regular file hdr describes to the
+// spool.
+func (x *extractor) spoolBody(hdr *tar.Header, r io.Reader) error {
+	n, err := io.CopyBuffer(x.spool, r, x.buf)
+	x.spoolSize += n
 	if err == nil && n != hdr.Size {
 		err = errShortBody
 	}
-	if err == nil {
-		err = f.Chmod(perm) // whatever the umask
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	return dir.Chtimes(base, hdr.ModTime, hdr.ModTime)
+	return err
 }
 
-// dirOf returns an os.Root for p's directory (cached) and p's base name.
-// Like x.root, it cannot be left through a symlink.
-func (x *extractor) dirOf(p string) (*os.Root, string, error) {
-	dir, base := path.Split(p)
-	dir = strings.TrimSuffix(dir, "/")
-	if dir == "" {
-		return x.root, base, nil
-	}
-	if x.dirRoot == nil || x.dirRel != dir {
-		x.closeDirRoot()
-		r, err := x.root.OpenRoot(dir)
-		if err != nil {
-			return nil, "", err
-		}
-		x.dirRel, x.dirRoot = dir, r
-	}
-	return x.dirRoot, base, nil
+// add records the tree entry of node n.
+func (x *extractor) add(n *extractNode, e entry) {
+	n.at = len(x.entries)
+	x.entries = append(x.entries, e)
 }
 
-func (x *extractor) closeDirRoot() {
-	if x.dirRoot != nil {
-		x.dirRoot.Close()
-		x.dirRoot, x.dirRel = nil, ""
-	}
+// relOf turns a cleaned archive name (go or go/...) into a
+// toolchain-relative path ("" for the root).
+func relOf(p string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(p, "go"), "/")
 }
 
 // checkEntryName checks an archive name and returns it cleaned.
@@ -727,18 +664,14 @@ func (x *extractor) newNode(parent *extractNode, base string, kind nodeKind) (*e
 	return n, nil
 }
 
-// mkdir creates directory rel, 0755.
-func (x *extractor) mkdir(parent *extractNode, base, rel string, kind nodeKind) (*extractNode, error) {
+// mkdir adds directory p (a cleaned archive name), 0755; its mtime is
+// unknown until an entry lists it.
+func (x *extractor) mkdir(parent *extractNode, base, p string, kind nodeKind) (*extractNode, error) {
 	n, err := x.newNode(parent, base, kind)
 	if err != nil {
 		return nil, err
 	}
-	if err := x.root.Mkdir(rel, 0o755); err != nil {
-		return nil, err
-	}
-	if err := x.root.Chmod(rel, 0o755); err != nil { // whatever the umask
-		return nil, err
-	}
+	x.add(n, entry{rel: relOf(p), mode: modeDir})
 	return n, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -298,8 +299,9 @@ func extractLayout(t testing.TB, tarball []byte) (tgz, out string) {
 }
 
 // checkNothingElse fails unless tgz's directory holds just the tarball
-// and out, and out is empty when empty is set.
-func checkNothingElse(t testing.TB, tgz, out string, empty bool) {
+// and out, and out (Extract's temporary directory) is empty: the spool
+// file is unlinked as soon as it is created.
+func checkNothingElse(t testing.TB, tgz, out string) {
 	t.Helper()
 	names, err := os.ReadDir(filepath.Dir(tgz))
 	if err != nil {
@@ -310,17 +312,14 @@ func checkNothingElse(t testing.TB, tgz, out string, empty bool) {
 		got = append(got, n.Name())
 	}
 	if want := []string{extractTarball, "out"}; !slices.Equal(got, want) {
-		t.Errorf("beside the target directory: %q, want %q", got, want)
-	}
-	if !empty {
-		return
+		t.Errorf("beside the temporary directory: %q, want %q", got, want)
 	}
 	left, err := os.ReadDir(out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(left) > 0 {
-		t.Errorf("target directory not left empty: %v", left)
+		t.Errorf("temporary directory not left empty: %v", left)
 	}
 }
 
@@ -333,9 +332,10 @@ func TestExtractRefuses(t *testing.T) {
 			if opt.SHA256 == "" {
 				opt.SHA256 = sha256Hex(tc.tarball)
 			}
-			root, err := Extract(tgz, out, opt)
+			tree, err := Extract(tgz, out, opt)
 			if err == nil {
-				t.Fatalf("Extract succeeded (%s), want an error", root)
+				tree.Close()
+				t.Fatal("Extract succeeded, want an error")
 			}
 			msg := err.Error()
 			t.Log(msg)
@@ -370,7 +370,7 @@ func TestExtractRefuses(t *testing.T) {
 			} else if xe.Index != 0 {
 				t.Errorf("error %q names entry %d, want none", msg, xe.Index)
 			}
-			checkNothingElse(t, tgz, out, true)
+			checkNothingElse(t, tgz, out)
 		})
 	}
 }
@@ -392,15 +392,8 @@ func TestExtractUsage(t *testing.T) {
 			setup: func(t *testing.T, tgz, out string) (string, string) { return tgz + ".missing", out }},
 		{name: "tarball a directory", opt: ExtractOptions{SHA256: sum}, want: "is not a regular file",
 			setup: func(t *testing.T, tgz, out string) (string, string) { return out, out }},
-		{name: "no target directory", opt: ExtractOptions{SHA256: sum}, is: fs.ErrNotExist,
+		{name: "no temporary directory", opt: ExtractOptions{SHA256: sum}, want: "creating spool file", is: fs.ErrNotExist,
 			setup: func(t *testing.T, tgz, out string) (string, string) { return tgz, filepath.Join(out, "missing") }},
-		{name: "target directory not empty", opt: ExtractOptions{SHA256: sum}, want: "not empty",
-			setup: func(t *testing.T, tgz, out string) (string, string) {
-				if err := os.WriteFile(filepath.Join(out, "keep"), []byte("x"), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return tgz, out
-			}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -409,8 +402,9 @@ func TestExtractUsage(t *testing.T) {
 			if tc.setup != nil {
 				argTgz, argOut = tc.setup(t, tgz, out)
 			}
-			_, err := Extract(argTgz, argOut, tc.opt)
+			tree, err := Extract(argTgz, argOut, tc.opt)
 			if err == nil {
+				tree.Close()
 				t.Fatal("Extract succeeded, want an error")
 			}
 			if !strings.HasPrefix(err.Error(), filepath.Base(argTgz)+": ") || !strings.Contains(err.Error(), tc.want) {
@@ -424,14 +418,7 @@ func TestExtractUsage(t *testing.T) {
 					t.Errorf("error %q is %v; the tarball is not at fault", err, kind)
 				}
 			}
-			if _, err := os.Stat(filepath.Join(out, "go")); !errors.Is(err, fs.ErrNotExist) {
-				t.Errorf("go/ unpacked: %v", err)
-			}
-			if tc.name == "target directory not empty" {
-				if b, err := os.ReadFile(filepath.Join(out, "keep")); err != nil || string(b) != "x" {
-					t.Errorf("existing file touched: %q, %v", b, err)
-				}
-			}
+			checkNothingElse(t, tgz, out)
 		})
 	}
 }
@@ -503,60 +490,90 @@ func extractWant() map[string]string {
 	return want
 }
 
-// readTree describes every path under out as extractWant does.
-func readTree(t testing.TB, out string) map[string]string {
+// describeTree describes every entry of tree as extractWant does, by
+// archive name.
+func describeTree(t testing.TB, tree *Tree) map[string]string {
 	t.Helper()
 	got := map[string]string{}
-	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == out {
-			return err
+	for i := range tree.entries {
+		e := &tree.entries[i]
+		name := path.Join("go", e.rel)
+		if _, dup := got[name]; dup {
+			t.Errorf("%s: listed twice", name)
 		}
-		rel, _ := filepath.Rel(out, p)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case d.Type()&fs.ModeSymlink != 0:
-			target, err := os.Readlink(p)
-			if err != nil {
-				return err
-			}
-			got[rel] = "L " + target
-		case d.IsDir():
-			got[rel] = info.Mode().String()
+		switch e.mode & modeType {
+		case modeSymlink & modeType:
+			got[name] = "L " + e.linkTo
+		case modeDir & modeType:
+			got[name] = (fs.FileMode(e.mode&0o777) | fs.ModeDir).String()
 		default:
-			body, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			got[rel] = info.Mode().String() + " " + string(body)
+			got[name] = fs.FileMode(e.mode&0o777).String() + " " + string(readBody(t, tree, e))
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return got
 }
 
+// readBody reads regular file e of tree.
+func readBody(t testing.TB, tree *Tree, e *entry) []byte {
+	t.Helper()
+	rc, err := tree.open(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(b)) != e.size {
+		t.Errorf("%s: body of %d bytes, size %d", e.rel, len(b), e.size)
+	}
+	return b
+}
+
+// materialize writes tree under dir/go, as tar would unpack it, through
+// an os.Root: any entry leading outside dir makes it fail.
+func materialize(t testing.TB, tree *Tree, dir string) {
+	t.Helper()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	for i := range tree.entries {
+		e := &tree.entries[i]
+		name := path.Join("go", e.rel)
+		switch e.mode & modeType {
+		case modeSymlink & modeType:
+			err = root.Symlink(e.linkTo, name)
+		case modeDir & modeType:
+			err = root.Mkdir(name, 0o755)
+		default:
+			var f *os.File
+			if f, err = root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fs.FileMode(e.mode&0o777)); err == nil {
+				_, err = f.Write(readBody(t, tree, e))
+				f.Close()
+			}
+		}
+		if err != nil {
+			t.Fatalf("materializing %s: %v", name, err)
+		}
+	}
+}
+
 func TestExtract(t *testing.T) {
-	// Modes must not depend on the umask. Sequential: the umask is the
-	// process's.
-	defer syscall.Umask(syscall.Umask(0o077))
 	for _, format := range []tar.Format{tar.FormatPAX, tar.FormatGNU} {
 		t.Run(format.String(), func(t *testing.T) {
 			entries := extractTree()
 			tarball := gzipBytes(t, buildTar(t, format, entries))
 			tgz, out := extractLayout(t, tarball)
-			root, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(tarball), MaxEntries: 40, MaxBytes: 200})
+			tree, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(tarball), MaxEntries: 40, MaxBytes: 200})
 			if err != nil {
 				t.Fatalf("Extract: %v", err)
 			}
-			if want := filepath.Join(out, "go"); root != want {
-				t.Errorf("Extract returned %q, want %q", root, want)
-			}
-			got, want := readTree(t, out), extractWant()
+			defer tree.Close()
+			checkNothingElse(t, tgz, out)
+			got, want := describeTree(t, tree), extractWant()
 			for p, w := range want {
 				if got[p] != w {
 					t.Errorf("%s: got %q, want %q", p, got[p], w)
@@ -578,17 +595,18 @@ func TestExtract(t *testing.T) {
 				{"go/bin/go", entries[4].mtime},
 				{"go/misc", entries[13].mtime}, // listed after its file
 				{"go/misc/z", extractTime},
+				{"go/src/lnk", extractTime},
+				{"go/pkg", time.Time{}}, // never listed: unknown
 			}
 			for _, m := range mtimes {
-				info, err := os.Lstat(filepath.Join(out, m.path))
-				if err != nil {
-					t.Fatal(err)
+				e := tree.lookup(relOf(m.path))
+				if e == nil {
+					t.Fatalf("%s: not in the tree", m.path)
 				}
-				if !info.ModTime().Equal(m.want) {
-					t.Errorf("%s: mtime %v, want %v", m.path, info.ModTime(), m.want)
+				if !e.mtime.Equal(m.want) {
+					t.Errorf("%s: mtime %v, want %v", m.path, e.mtime, m.want)
 				}
 			}
-			checkNothingElse(t, tgz, out, false)
 		})
 	}
 }
@@ -598,9 +616,11 @@ func TestExtract(t *testing.T) {
 func TestExtractLimitsExact(t *testing.T) {
 	tarball := tarGz(t, dir("go/"), reg("go/VERSION", "go1.26.8\n"), dir("go/src/"), reg("go/src/x.go", "package x\n")) // 4 entries, 19 bytes
 	tgz, out := extractLayout(t, tarball)
-	if _, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(tarball), MaxEntries: 4, MaxBytes: 19}); err != nil {
+	tree, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(tarball), MaxEntries: 4, MaxBytes: 19})
+	if err != nil {
 		t.Fatalf("Extract: %v", err)
 	}
+	tree.Close()
 }
 
 // TestExtractReal unpacks the release tarballs of the test cache, when
@@ -625,59 +645,91 @@ func TestExtractReal(t *testing.T) {
 			}
 			out := t.TempDir()
 			start := time.Now()
-			root, err := Extract(tgz, out, ExtractOptions{SHA256: fields[0]})
+			tree, err := Extract(tgz, out, ExtractOptions{SHA256: fields[0]})
 			if err != nil {
 				t.Fatalf("Extract: %v", err)
 			}
-			t.Logf("unpacked in %v", time.Since(start))
-			version, err := os.ReadFile(filepath.Join(root, "VERSION"))
-			if err != nil {
-				t.Fatal(err)
+			defer tree.Close()
+			t.Logf("read in %v", time.Since(start))
+			version := tree.lookup("VERSION")
+			if version == nil {
+				t.Fatal("no VERSION")
 			}
 			// go1.26.8.linux-amd64.tar.gz holds go1.26.8.
-			if v, _, _ := strings.Cut(filepath.Base(tgz), ".linux"); !strings.HasPrefix(string(version), v+"\n") {
-				t.Errorf("VERSION %q, want %s", version, v)
+			if v, _, _ := strings.Cut(filepath.Base(tgz), ".linux"); !strings.HasPrefix(string(readBody(t, tree, version)), v+"\n") {
+				t.Errorf("VERSION %q, want %s", readBody(t, tree, version), v)
 			}
 			var files, dirs, execs int
-			err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-				if err != nil {
-					return err
-				}
-				info, err := d.Info()
-				if err != nil {
-					return err
-				}
-				mode := info.Mode()
-				switch {
-				case mode.IsDir():
+			var data int64
+			for i := range tree.entries {
+				e := &tree.entries[i]
+				switch e.mode {
+				case modeDir:
 					dirs++
-					if mode.Perm() != 0o755 {
-						t.Errorf("%s: mode %v", p, mode)
-					}
-				case mode.IsRegular():
+				case modeExec:
+					execs++
+					fallthrough
+				case modeFile:
 					files++
-					if mode.Perm() == 0o755 {
-						execs++
-					} else if mode.Perm() != 0o644 {
-						t.Errorf("%s: mode %v", p, mode)
-					}
+					data += e.size
 				default:
-					t.Errorf("%s: unexpected %v", p, mode)
+					t.Errorf("%s: unexpected mode %o", e.rel, e.mode)
 				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
 			}
 			if files < 10000 || dirs < 1000 || execs < 10 {
 				t.Errorf("%d files, %d directories, %d executables: too few for a toolchain", files, dirs, execs)
 			}
-			if info, err := os.Stat(filepath.Join(root, "bin", "go")); err != nil || info.Mode().Perm() != 0o755 {
-				t.Errorf("bin/go: %v, %v", info, err)
+			if e := tree.lookup("bin/go"); e == nil || e.mode != modeExec {
+				t.Errorf("bin/go: %+v", e)
 			}
+			if info, err := tree.spool.Stat(); err != nil || info.Size() != data {
+				t.Errorf("spool file: %v, %v; want %d bytes", info, err, data)
+			}
+			checkSpoolBodies(t, tgz, tree)
 			t.Logf("%d files (%d executable), %d directories", files, execs, dirs)
 		})
 	}
+}
+
+// checkSpoolBodies compares every regular file's body in tree with the
+// tarball's, read again by archive/tar.
+func checkSpoolBodies(t *testing.T, tgz string, tree *Tree) {
+	f, err := os.Open(tgz)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(zr)
+	checked := 0
+	for {
+		hdr, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hdr.Typeflag != tar.TypeReg {
+			continue
+		}
+		want, err := io.ReadAll(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := tree.lookup(relOf(path.Clean(hdr.Name)))
+		if e == nil {
+			t.Fatalf("%s: not in the tree", hdr.Name)
+		}
+		if got := readBody(t, tree, e); !bytes.Equal(got, want) {
+			t.Fatalf("%s: spooled body differs from the tarball's", hdr.Name)
+		}
+		checked++
+	}
+	t.Logf("%d bodies match the tarball", checked)
 }
 
 // FuzzExtract unpacks arbitrary input: a .tar.gz, or anything else
@@ -702,8 +754,8 @@ func FuzzExtract(f *testing.F) {
 			data = gzipBytes(t, data)
 		}
 		tgz, out := extractLayout(t, data)
-		root, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(data), MaxBytes: 1 << 20, MaxEntries: 256})
-		checkNothingElse(t, tgz, out, err != nil)
+		tree, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(data), MaxBytes: 1 << 20, MaxEntries: 256})
+		checkNothingElse(t, tgz, out)
 		if err != nil {
 			var xe *ExtractError
 			if !errors.As(err, &xe) || !strings.HasPrefix(err.Error(), extractTarball+": ") {
@@ -711,9 +763,14 @@ func FuzzExtract(f *testing.F) {
 			}
 			return
 		}
-		if root != filepath.Join(out, "go") {
-			t.Fatalf("root %q", root)
+		defer tree.Close()
+		if len(tree.entries) == 0 || tree.entries[0].rel != "" || tree.entries[0].mode != modeDir {
+			t.Fatalf("tree does not start with the go/ directory: %+v", tree.entries)
 		}
+		// Written out as tar would, through an os.Root, the tree must
+		// stay inside go/.
+		materialize(t, tree, out)
+		root := filepath.Join(out, "go")
 		goDir, err := filepath.EvalSymlinks(root)
 		if err != nil {
 			t.Fatal(err)

@@ -3,7 +3,6 @@ package verify
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -225,16 +224,12 @@ func (v *verifier) treeFor(p *pkgInfo) (*tree, error) {
 	}
 	src, _ := plan.Source(arch)
 	tarball := filepath.Join(v.opt.Sources, src.File)
-	dir, err := os.MkdirTemp(v.opt.TempDir, "gotc-verify-")
-	if err != nil {
-		return nil, fmt.Errorf("creating unpack directory: %w", err)
-	}
-	v.cleanups = append(v.cleanups, func() { os.RemoveAll(dir) })
-	goroot, err := rpmbuild.Extract(tarball, dir, rpmbuild.ExtractOptions{SHA256: src.SHA256})
+	source, err := rpmbuild.Extract(tarball, v.opt.TempDir, rpmbuild.ExtractOptions{SHA256: src.SHA256})
 	if err != nil {
 		return nil, &InputError{File: tarball, Err: err}
 	}
-	exp, err := rpmbuild.Expected(plan, goroot, rpmbuild.Options{Arch: arch})
+	v.cleanups = append(v.cleanups, func() { source.Close() })
+	exp, err := rpmbuild.Expected(plan, source, rpmbuild.Options{Arch: arch})
 	if err != nil {
 		return nil, &InputError{File: tarball, Err: err}
 	}

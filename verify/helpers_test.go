@@ -209,7 +209,11 @@ func buildNative(t testing.TB, s *series, root, out string) map[string]string {
 	t.Helper()
 	os.MkdirAll(out, 0o755)
 	sde := time.Date(2026, 8, 28, 12, 0, 0, 0, time.UTC)
-	res, err := rpmbuild.Build(s.plan, root, out, rpmbuild.Options{Arch: "x86_64", Compressor: "zstd", Level: 3, SourceDateEpoch: &sde, TempDir: out})
+	tree, err := rpmbuild.ReadTree(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := rpmbuild.Build(s.plan, tree, out, rpmbuild.Options{Arch: "x86_64", Compressor: "zstd", Level: 3, SourceDateEpoch: &sde, TempDir: out})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,12 +123,12 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	for _, p := range plans {
-		goroot, cleanup, err := treeFor(p, o)
+		tree, err := treeFor(p, o)
 		if err != nil {
 			return err
 		}
-		results, err := rpmbuild.Build(p, goroot, o.OutDir, bopt)
-		cleanup()
+		results, err := rpmbuild.Build(p, tree, o.OutDir, bopt)
+		tree.Close()
 		if bopt.Progress != nil {
 			fmt.Fprint(stderr, "\r\033[K")
 		}
@@ -170,35 +170,29 @@ func selectPlans(cfg *toolchain.Config, o buildOptions) ([]*toolchain.Plan, erro
 	return cfg.Plans(), nil
 }
 
-// treeFor returns the unpacked toolchain to package: --goroot as is, or the
-// plan's tarball from --sources checked and unpacked into a temporary
-// directory that cleanup removes.
-func treeFor(p *toolchain.Plan, o buildOptions) (string, func(), error) {
+// treeFor returns the toolchain tree to package: --goroot as is, or the
+// plan's tarball from --sources, checked and read into a spool file in
+// the output directory (unlinked at once, so nothing is left behind).
+func treeFor(p *toolchain.Plan, o buildOptions) (*rpmbuild.Tree, error) {
 	if o.GOROOT != "" {
-		return o.GOROOT, func() {}, nil
+		return rpmbuild.ReadTree(o.GOROOT)
 	}
 	src, ok := p.Toolchain.Sources[o.Arch]
 	if !ok {
-		return "", nil, cli.Usage("build: %s has no %s source in %s", p.Name, o.Arch, o.Config)
+		return nil, cli.Usage("build: %s has no %s source in %s", p.Name, o.Arch, o.Config)
 	}
-	tmp, err := os.MkdirTemp(o.OutDir, ".gotc-unpack-")
+	tree, err := rpmbuild.Extract(filepath.Join(o.Sources, src.File), o.OutDir, rpmbuild.ExtractOptions{SHA256: src.SHA256})
 	if err != nil {
-		return "", nil, fmt.Errorf("creating unpack directory: %w", err)
+		return nil, &cli.ExitError{Code: cli.ExitUsage, Err: err}
 	}
-	cleanup := func() { os.RemoveAll(tmp) }
-	goroot, err := rpmbuild.Extract(filepath.Join(o.Sources, src.File), tmp, rpmbuild.ExtractOptions{SHA256: src.SHA256})
-	if err != nil {
-		cleanup()
-		return "", nil, &cli.ExitError{Code: cli.ExitUsage, Err: err}
-	}
-	return goroot, cleanup, nil
+	return tree, nil
 }
 
 // elfDeps is rpmbuild's ELF dependency generator for the native build.
 // Like rpm's elfdeps it keeps what it could read from a damaged file and
 // yields nothing for files that are not ELF.
-func elfDeps(path string) ([]string, []string, error) {
-	d, err := elfdeps.AnalyzeFile(path)
+func elfDeps(name string, r io.ReaderAt, size int64, executable bool) ([]string, []string, error) {
+	d, err := elfdeps.AnalyzeNamed(name, r, size, executable)
 	if err != nil && !errors.Is(err, elfdeps.ErrMalformed) {
 		return nil, nil, nil
 	}

@@ -92,13 +92,12 @@ func verifyFixture(t *testing.T) (cfgPath, sources string, native, built []strin
 	}
 	plan := cfg.Plans()[0]
 
-	unpack := filepath.Join(dir, "unpack")
-	os.MkdirAll(unpack, 0o755)
-	goroot, err := rpmbuild.Extract(filepath.Join(sources, file), unpack, rpmbuild.ExtractOptions{SHA256: hex.EncodeToString(sum[:])})
+	tree, err := rpmbuild.Extract(filepath.Join(sources, file), dir, rpmbuild.ExtractOptions{SHA256: hex.EncodeToString(sum[:])})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := rpmbuild.Build(plan, goroot, dir, rpmbuild.Options{Arch: "x86_64", Compressor: "zstd", Level: 3, TempDir: dir})
+	defer tree.Close()
+	res, err := rpmbuild.Build(plan, tree, dir, rpmbuild.Options{Arch: "x86_64", Compressor: "zstd", Level: 3, TempDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
