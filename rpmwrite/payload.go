@@ -1,11 +1,8 @@
 package rpmwrite
 
 import (
-	"bufio"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"hash"
 	"io"
 	"strconv"
 	"sync"
@@ -158,90 +155,16 @@ type payloadResult struct {
 	digests        []string          // FILEDIGESTS
 }
 
-// countingWriter counts and hashes what passes through it.
+// countingWriter counts what passes through it.
 type countingWriter struct {
 	w io.Writer
-	h hash.Hash
 	n int64
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
-	c.h.Write(p[:n])
 	c.n += int64(n)
 	return n, err
-}
-
-// progressEvery is how many body bytes pass between Progress calls within
-// one large file.
-const progressEvery = 16 << 20
-
-// writePayload streams the cpio archive of t's files through the
-// compressor into out, hashing bodies, archive and compressed stream on
-// the way.
-func writePayload(out io.Writer, t *fileTable, c compression, opt Options) (payloadResult, error) {
-	var res payloadResult
-	spool := bufio.NewWriterSize(out, 1<<20)
-	compressed := &countingWriter{w: spool, h: sha256.New()}
-	enc, err := c.newCompressor(compressed)
-	if err != nil {
-		return res, fmt.Errorf("starting %s compressor: %w", c.name, err)
-	}
-	archive := &countingWriter{w: enc, h: sha256.New()}
-	cw := newCPIOWriter(archive, t.largeFiles)
-
-	res.digests = make([]string, len(t.files))
-	buf := make([]byte, 256<<10)
-	bodyHash := sha256.New()
-	var done int
-	var written, lastReport int64
-	report := func(force bool) {
-		if opt.Progress != nil && (force || written-lastReport >= progressEvery) {
-			opt.Progress(done, written)
-			lastReport = written
-		}
-	}
-	for i := range t.files {
-		f := &t.files[i]
-		if !f.inPayload() {
-			continue
-		}
-		if err := cw.writeHeader(i, f, t.sizes[i]); err != nil {
-			return res, fmt.Errorf("file %q: %w", f.Path, err)
-		}
-		switch {
-		case f.isSymlink():
-			if _, err := io.WriteString(cw, f.LinkTo); err != nil {
-				return res, fmt.Errorf("file %q: %w", f.Path, err)
-			}
-		case f.isRegular():
-			bodyHash.Reset()
-			err := copyBody(io.MultiWriter(cw, bodyHash), f, buf, func(n int64) {
-				written += n
-				report(false)
-			})
-			if err != nil {
-				return res, fmt.Errorf("file %q: %w", f.Path, err)
-			}
-			res.digests[i] = hex.EncodeToString(bodyHash.Sum(nil))
-			done++
-			report(true)
-		}
-	}
-	if err := cw.close(); err != nil {
-		return res, fmt.Errorf("writing cpio trailer: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return res, fmt.Errorf("closing %s compressor: %w", c.name, err)
-	}
-	if err := spool.Flush(); err != nil {
-		return res, fmt.Errorf("spooling: %w", err)
-	}
-	res.archiveSize = archive.n
-	res.compressedSize = compressed.n
-	archive.h.Sum(res.altDigest[:0])
-	compressed.h.Sum(res.digest[:0])
-	return res, nil
 }
 
 // copyBody copies exactly f.Size bytes of f's body to dst and checks that

@@ -1,15 +1,11 @@
 package rpmwrite
 
 import (
-	"bufio"
-	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
-	"os"
 	"strconv"
 
 	"gotc/rpmtag"
@@ -110,10 +106,14 @@ type File struct {
 	Flags uint32
 	// LinkTo is a symlink's target.
 	LinkTo string
-	// Open returns the body of a regular, non-ghost file. It is called
-	// once, while the payload is written; the body is streamed, never held
-	// whole, then closed, and its length must equal Size. Open is not
-	// called for ghosts, which have no payload entry.
+	// Open returns the body of a regular, non-ghost file, from its start.
+	// It is called while the payload is written: once to hash the body
+	// and once more for each frame the body lies in, possibly
+	// concurrently. The body is streamed, never held whole, then closed,
+	// and its length must equal Size; a body that implements io.Seeker is
+	// seeked into rather than read from the start when a frame begins
+	// inside it. Open is not called for ghosts, which have no payload
+	// entry.
 	Open func() (io.ReadCloser, error)
 
 	// Missing marks a ghost that did not exist when rpmbuild would have
@@ -153,11 +153,20 @@ type Options struct {
 	// xz is single-threaded.
 	Threads int
 	// TempDir is where the compressed payload is spooled; os.TempDir()
-	// when empty. The file is removed before Write returns.
+	// when empty. Spool files are unlinked as soon as they are created.
 	TempDir string
-	// Progress, when set, is called as bodies are written, after each
-	// regular file and every 16 MiB within a large one, with the number
-	// of regular files completed and the body bytes written so far.
+	// FrameSize, when positive, cuts a zstd payload into independent
+	// frames of FrameSize uncompressed bytes (the last one shorter),
+	// which Package's tasks compress concurrently; rpm reads the
+	// concatenated frames as one stream. Each frame starts without the
+	// history of the ones before, which costs a little compression: on a
+	// Go toolchain's binaries 0.3% at 64 MiB, 5% at 32 MiB. 0 writes one
+	// frame.
+	FrameSize int64
+	// Progress, when set, is called as bodies are compressed, after each
+	// regular file (or the part of one a frame holds), with the number of
+	// regular files completed and the body bytes compressed so far. Calls
+	// are serialised but may come from any goroutine running a task.
 	Progress func(files int, bytes int64)
 }
 
@@ -166,72 +175,27 @@ type Options struct {
 var ErrBodySize = errors.New("body length differs from File.Size")
 
 // Write writes a binary RPM package to w: lead, signature header, main
-// header and compressed cpio payload. The payload is first spooled to a
-// temporary file in opt.TempDir, because the signature and header that
-// precede it describe it. files may be in any order; Write sorts them by
-// path. Nothing is written to w when the inputs are invalid or a body
-// cannot be read.
+// header and compressed cpio payload. The payload is first spooled to
+// temporary files in opt.TempDir (unlinked as soon as they are created),
+// because the signature and header that precede it describe it. files
+// may be in any order; Write sorts them by path. Nothing is written to w
+// when the inputs are invalid or a body cannot be read.
+//
+// Write is Prepare, every Task in turn, and Finish; callers writing
+// several packages at once can schedule the tasks of all of them
+// themselves.
 func Write(w io.Writer, m Metadata, files []File, opt Options) error {
-	m.applyDefaults()
-	comp, cerr := opt.compression()
-	merr := m.validate()
-	recs, ferr := newFileTable(files)
-	if err := errors.Join(cerr, merr, ferr); err != nil {
-		return fmt.Errorf("rpmwrite: invalid input: %w", err)
-	}
-
-	tmp, err := os.CreateTemp(opt.TempDir, "rpmwrite-*.payload")
+	p, err := Prepare(m, files, opt)
 	if err != nil {
-		return fmt.Errorf("rpmwrite: spooling payload: %w", err)
+		return err
 	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name())
-	}()
-
-	pl, err := writePayload(tmp, recs, comp, opt)
-	if err != nil {
-		return fmt.Errorf("rpmwrite: writing payload: %w", err)
-	}
-
-	hdr, err := mainHeader(&m, recs, comp, pl)
-	if err != nil {
-		return fmt.Errorf("rpmwrite: building header: %w", err)
-	}
-
-	md5h := md5.New()
-	md5h.Write(hdr)
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("rpmwrite: rereading payload: %w", err)
-	}
-	if n, err := io.Copy(md5h, tmp); err != nil || n != pl.compressedSize {
-		return fmt.Errorf("rpmwrite: rereading payload: read %d of %d bytes: %v", n, pl.compressedSize, err)
-	}
-	sig, err := signatureHeader(hdr, md5h.Sum(nil), pl)
-	if err != nil {
-		return fmt.Errorf("rpmwrite: building signature: %w", err)
-	}
-
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("rpmwrite: rereading payload: %w", err)
-	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	bw.Write(lead(&m))
-	bw.Write(sig)
-	if pad := len(sig) % 8; pad != 0 {
-		bw.Write(make([]byte, 8-pad))
-	}
-	bw.Write(hdr)
-	if n, err := io.Copy(bw, tmp); err != nil || n != pl.compressedSize {
-		if err == nil {
-			err = fmt.Errorf("copied %d of %d bytes", n, pl.compressedSize)
+	defer p.Close()
+	for _, t := range p.Tasks() {
+		if err := t.Run(); err != nil {
+			return err
 		}
-		return fmt.Errorf("rpmwrite: writing package: %w", err)
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("rpmwrite: writing package: %w", err)
-	}
-	return nil
+	return p.Finish(w)
 }
 
 func (m *Metadata) applyDefaults() {
