@@ -59,8 +59,10 @@ type Options struct {
 	FrameSize int64
 	// TempDir is where payloads are spooled.
 	TempDir string
-	// Progress, when set, reports each package's progress.
-	Progress func(pkg string, files int, bytes int64)
+	// Progress, when set, is called as packages are compressed, with
+	// where one of them stands. Calls are serialised per package but may
+	// come from several goroutines.
+	Progress func(Progress)
 	// Deps, when set, returns the automatic Requires and Provides of a
 	// regular file, as rpmbuild's ELF dependency generator would: name
 	// is its toolchain-relative path, r its body of size bytes, and
@@ -78,6 +80,15 @@ func BuildTime(p *toolchain.Plan, sourceDateEpoch *time.Time) time.Time {
 		return *sourceDateEpoch
 	}
 	return p.ChangelogEntries(nil)[0].Time
+}
+
+// Progress is where the compression of one package stands.
+type Progress struct {
+	Package string
+	// Files and Bytes are the regular files and body bytes compressed so
+	// far, of TotalFiles and TotalBytes.
+	Files, TotalFiles int
+	Bytes, TotalBytes int64
 }
 
 // Result is one written package.
@@ -171,8 +182,18 @@ func preparePackage(p *toolchain.Plan, pkg *toolchain.Package, c *contents, outD
 	out := filepath.Join(outDir, fmt.Sprintf("%s-%s-%s.%s.rpm", m.Name, m.Version, m.Release, arch))
 	wopt := rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, Threads: 1, TempDir: opt.TempDir, FrameSize: frameSize}
 	if opt.Progress != nil {
-		name := pkg.Name
-		wopt.Progress = func(n int, b int64) { opt.Progress(name, n, b) }
+		pr := Progress{Package: pkg.Name}
+		for _, f := range c.files[pkg.Name] {
+			if f.Open != nil {
+				pr.TotalFiles++
+				pr.TotalBytes += f.Size
+			}
+		}
+		wopt.Progress = func(n int, b int64) {
+			pr.Files, pr.Bytes = n, b
+			opt.Progress(pr)
+		}
+		opt.Progress(pr) // nothing done yet: the totals
 	}
 	pk, err := rpmwrite.Prepare(m, c.files[pkg.Name], wopt)
 	if err != nil {

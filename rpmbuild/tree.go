@@ -52,7 +52,6 @@ const (
 )
 
 func (e *entry) isRegular() bool { return e.mode&modeType == 0o100000 }
-func (e *entry) isDir() bool     { return e.mode&modeType == 0o040000 }
 
 // normalMode is the mode the spec's %install leaves a regular file with:
 // 0755 when any execute bit is set, 0644 otherwise.

@@ -108,8 +108,8 @@ func appendNewcHeader(b []byte, name string, ino, mode, nlink, mtime uint32, siz
 // writeRange writes bytes [start, end) of the archive to w, reading the
 // bodies it needs through t's Open functions (a body the range starts in
 // the middle of is skipped into). progress, when set, is called after
-// each body or part of one with the bytes written and whether the body's
-// end was reached.
+// each body or part of one, and every progressEvery bytes within a large
+// one, with the bytes written and whether the body's end was reached.
 func (a *archive) writeRange(w io.Writer, t *fileTable, start, end int64, buf []byte, progress func(n int64, bodyDone bool)) error {
 	i := sort.Search(len(a.pieces), func(i int) bool { return a.pieces[i].off+a.pieces[i].n > start })
 	for ; i < len(a.pieces) && a.pieces[i].off < end; i++ {
@@ -126,20 +126,27 @@ func (a *archive) writeRange(w io.Writer, t *fileTable, start, end int64, buf []
 			continue
 		}
 		f := &t.files[p.file]
-		if err := copyBodyRange(w, f, from, to, buf); err != nil {
-			return fmt.Errorf("file %q: %w", f.Path, err)
+		report := func(n int64, last bool) {
+			if progress != nil {
+				progress(n, last && to == p.n)
+			}
 		}
-		if progress != nil {
-			progress(to-from, to == p.n)
+		if err := copyBodyRange(w, f, from, to, buf, report); err != nil {
+			return fmt.Errorf("file %q: %w", f.Path, err)
 		}
 	}
 	return nil
 }
 
-// copyBodyRange copies bytes [from, to) of f's body to w. It refuses a
-// body that ends early; the digest pass, which reads every body whole,
-// refuses one that is too long.
-func copyBodyRange(w io.Writer, f *File, from, to int64, buf []byte) error {
+// progressEvery is how many body bytes pass between progress reports
+// within one large body.
+const progressEvery = 16 << 20
+
+// copyBodyRange copies bytes [from, to) of f's body to w, calling report
+// every progressEvery bytes and at the end. It refuses a body that ends
+// early; the digest pass, which reads every body whole, refuses one that
+// is too long.
+func copyBodyRange(w io.Writer, f *File, from, to int64, buf []byte, report func(n int64, last bool)) error {
 	rc, err := f.Open()
 	if err != nil {
 		return fmt.Errorf("opening body: %w", err)
@@ -155,12 +162,17 @@ func copyBodyRange(w io.Writer, f *File, from, to int64, buf []byte) error {
 			return fmt.Errorf("reading body: %w", err)
 		}
 	}
-	n, err := io.CopyBuffer(w, io.LimitReader(rc, to-from), buf)
-	if err != nil {
-		return fmt.Errorf("reading body: %w", err)
-	}
-	if n != to-from {
-		return fmt.Errorf("%w: body has %d bytes, Size is %d", ErrBodySize, from+n, f.Size)
+	for at := from; at < to; {
+		chunk := min(to-at, progressEvery)
+		n, err := io.CopyBuffer(w, io.LimitReader(rc, chunk), buf)
+		if err != nil {
+			return fmt.Errorf("reading body: %w", err)
+		}
+		if n != chunk {
+			return fmt.Errorf("%w: body has %d bytes, Size is %d", ErrBodySize, at+n, f.Size)
+		}
+		at += n
+		report(n, at == to)
 	}
 	return nil
 }

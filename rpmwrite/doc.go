@@ -9,8 +9,16 @@
 // PAYLOADSIZE that is not the cpio length, no rpmlib() requirements, a
 // self-Provides without the epoch, PAYLOADFLAGS fixed at "9").
 //
+// Write does it all in one call. Prepare, Package.Tasks and Package.Finish
+// split it for callers writing several packages at once: the cpio payload
+// is laid out up front, so that it can be hashed and compressed by tasks
+// that run in any order and concurrently — one frame, or with
+// Options.FrameSize several independent zstd frames that rpm reads as one
+// stream.
+//
 // The output is reproducible: the same Metadata, files and Options give
-// the same bytes, whatever Options.Threads is. Nothing is taken from the
+// the same bytes, whatever Options.Threads is, whatever order the tasks
+// run in and however body reads are cut. Nothing is taken from the
 // clock, the host or the environment; callers pass BuildTime (usually
 // SOURCE_DATE_EPOCH), BuildHost and file mtimes themselves.
 //

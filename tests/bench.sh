@@ -33,13 +33,27 @@ size() { du -cb "$@" | tail -1 | cut -f1; }
 
 echo "workload: $goroot ($(du -sb "$goroot" | cut -f1) bytes, $(find "$goroot" | wc -l) entries), zstd level $level, $(nproc) cores"
 sync; read -r fw fr < <(measure floor sh -c "tar -C '$(dirname "$goroot")' -cf - '$(basename "$goroot")' | sha256sum")
-read -r nw nr < <(measure native "$bin/gotc-rpm" build -c "$out/gotc.yaml" --sources "$out/SOURCES" -o "$out/native" --compress "zstd:$level" --quiet)
+# The native build is short enough for this shared machine's noise to
+# matter: it runs BENCH_RUNS times (3), and the median wall time and the
+# largest peak RSS are reported. Each run must give the same bytes.
+runs=${BENCH_RUNS:-3}
+walls=() nr=0 first=""
+for i in $(seq "$runs"); do
+  rm -rf "$out/native" && mkdir -p "$out/native"
+  read -r w r < <(measure native "$bin/gotc-rpm" build -c "$out/gotc.yaml" --sources "$out/SOURCES" -o "$out/native" --compress "zstd:$level" --quiet)
+  walls+=("$w"); (( r > nr )) && nr=$r
+  sums=$(cd "$out/native" && sha256sum *.rpm)
+  [[ -z $first ]] && first=$sums
+  [[ $sums == "$first" ]] || { echo "native build $i gave other bytes than build 1" >&2; exit 1; }
+done
+nw=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+echo "gotc-rpm build wall times: ${walls[*]} s (median $nw)"
 read -r rw rr < <(measure rpmbuild rpmbuild -bb --define "_topdir $PWD/$out/rpmbuild" --define "_sourcedir $PWD/$out/SOURCES" --define "_binary_payload w$level.zstdio" "$out"/specs/*.spec)
 fs=$(du -sb "$goroot" | cut -f1); ns=$(size "$out"/native/*.rpm); rs=$(size "$out"/rpmbuild/RPMS/*/*.rpm)
-printf '%-22s %10s %12s %14s\n' "" "wall s" "peak RSS MB" "output bytes"
-printf '%-22s %10s %12d %14d\n' "floor (tar|sha256sum)" "$fw" $((fr/1024)) "$fs"
-printf '%-22s %10s %12d %14d\n' "gotc-rpm build" "$nw" $((nr/1024)) "$ns"
-printf '%-22s %10s %12d %14d\n' "rpmbuild -bb" "$rw" $((rr/1024)) "$rs"
+printf '%-24s %10s %12s %14s\n' "" "wall s" "peak RSS MB" "output bytes"
+printf '%-24s %10s %12d %14d\n' "floor (tar|sha256sum)" "$fw" $((fr/1024)) "$fs"
+printf '%-24s %10s %12d %14d\n' "gotc-rpm build (median)" "$nw" $((nr/1024)) "$ns"
+printf '%-24s %10s %12d %14d\n' "rpmbuild -bb" "$rw" $((rr/1024)) "$rs"
 awk -v nw="$nw" -v rw="$rw" -v fw="$fw" -v ns="$ns" -v rs="$rs" -v nr="$nr" -v rr="$rr" 'BEGIN {
   printf "gotc/rpmbuild: wall %.3f (target <= 0.100), size %.3f (target <= 1.100), RSS %.2f\n", nw/rw, ns/rs, nr/rr
   printf "gotc/floor:    wall %.1f (read+hash only; the rest is zstd)\n", nw/fw

@@ -117,12 +117,16 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		TempDir:         o.OutDir,
 		Deps:            elfDeps,
 	}
-	if !o.Quiet && isTerminal(stderr) {
-		bopt.Progress = func(pkg string, files int, bytes int64) {
-			fmt.Fprintf(stderr, "\r%-32s %7d files %9.1f MB", pkg, files, float64(bytes)/1e6)
-		}
-	}
+	showProgress := !o.Quiet && isTerminal(stderr)
 	for _, p := range plans {
+		if showProgress {
+			view := newProgressView(p)
+			bopt.Progress = func(pr rpmbuild.Progress) {
+				if line, ok := view.update(pr); ok {
+					fmt.Fprint(stderr, "\r\033[K"+line)
+				}
+			}
+		}
 		tree, err := treeFor(p, o)
 		if err != nil {
 			return err
