@@ -64,9 +64,9 @@ const (
 // ExtractOptions bound what Extract accepts.
 type ExtractOptions struct {
 	// SHA256 is the expected hex SHA-256 of the tarball file. It is
-	// required: the file is hashed in a first pass and nothing is
-	// unpacked unless it matches (and the bytes unpacked are hashed
-	// again, so a file changed in between is caught too).
+	// required: the file is hashed in a first pass and nothing is read
+	// from it unless it matches (and the bytes read are hashed again, so
+	// a file changed in between is caught too).
 	SHA256 string
 	// MaxBytes caps the total uncompressed size of regular files
 	// (DefaultExtractMaxBytes, 4 GiB, when zero or negative).
@@ -91,8 +91,7 @@ type ExtractError struct {
 	// Entry is the offending entry's name as the archive spells it.
 	Entry string
 	// Kind is ErrHostile, ErrChecksum or ErrCorrupt; nil for a failure
-	// that is not the tarball's fault (an unreadable file, a full disk,
-	// a non-empty target directory).
+	// that is not the tarball's fault (an unreadable file, a full disk).
 	Kind error
 	// Err says what went wrong.
 	Err error
@@ -170,7 +169,7 @@ func Extract(path, tempDir string, opt ExtractOptions) (*Tree, error) {
 		return nil, x.fail(0, "", nil, fmt.Errorf("%s is not a regular file", path))
 	}
 
-	// First pass: nothing is unpacked from a tarball that is not the
+	// First pass: nothing is read from a tarball that is not the
 	// expected one.
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
@@ -292,7 +291,7 @@ func (c *tarCounter) Read(p []byte) (int, error) {
 }
 
 // unpack is the second pass: it streams the archive from f, hashing the
-// bytes again, and creates the tree.
+// bytes again, checks every entry and spools the bodies.
 func (x *extractor) unpack(f *os.File, want []byte) error {
 	x.top = &extractNode{kind: kindDir, children: map[string]*extractNode{}, at: -1}
 	x.buf = make([]byte, 64<<10)

@@ -16,7 +16,7 @@ import (
 	"gotc/toolchain"
 )
 
-// tree is an unpacked tarball and the file lists expected from it.
+// tree is the file lists expected from a tarball.
 type tree struct {
 	expected map[string][]rpmwrite.File
 	// owner maps an expected path to its package name.
@@ -184,9 +184,9 @@ func (v *verifier) checkMarks(p *pkgInfo, f *rpmread.File, flag toolchain.FileFl
 	}
 }
 
-// treeFor unpacks the tarball of p's plan (once per plan and arch) and
+// treeFor reads the tarball of p's plan (once per plan and arch) and
 // derives the expected file lists. nil means the configuration has no
-// source for the package's arch; a tarball that cannot be unpacked is
+// source for the package's arch; a tarball that cannot be read is
 // unusable input.
 func (v *verifier) treeFor(p *pkgInfo) (*tree, error) {
 	plan := p.plan

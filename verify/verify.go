@@ -110,9 +110,9 @@ type Options struct {
 	Config *toolchain.Config
 	// Sources is the directory holding the tarballs Config names. When
 	// set (it needs Config), the files check compares each package with
-	// the exact list rpmbuild.Expected derives from the unpacked tarball,
+	// the exact list rpmbuild.Expected derives from the tarball,
 	// contents included, instead of applying the plan's rules. Each
-	// tarball is checked against its sha256 and unpacked with
+	// tarball is checked against its sha256 and read with
 	// rpmbuild.Extract, once per toolchain and arch.
 	Sources string
 	// Targets are the distributions the abi check checks against; none

@@ -19,7 +19,7 @@ Build writes every package of each toolchain in the configuration — the
 same packages rpmbuild makes from the spec gotc-spec generates: same
 split, modes, flags, ghosts, scriptlets and dependencies — as
 N-V-R.A.rpm (subpackages .noarch.rpm) into -o DIR. With --sources it
-checks each tarball's sha256 before anything else and unpacks it,
+checks each tarball's sha256 before anything else and reads it,
 refusing hostile entries; with --goroot it packages an unpacked
 toolchain (one a packager built from source), whose VERSION selects the
 toolchain. Payloads stream through a temporary file: memory stays
