@@ -131,7 +131,7 @@ func (p *Package) hash() error {
 		}
 		f := &p.table.files[pc.file]
 		body.Reset()
-		if err := copyBody(io.MultiWriter(arc, body), f, buf, func(int64) {}); err != nil {
+		if err := copyBody(io.MultiWriter(arc, body), f, buf); err != nil {
 			return fmt.Errorf("rpmwrite: writing payload: file %q: %w", f.Path, err)
 		}
 		digests[pc.file] = hex.EncodeToString(body.Sum(nil))

@@ -169,7 +169,7 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 // copyBody copies exactly f.Size bytes of f's body to dst and checks that
 // the body has no more.
-func copyBody(dst io.Writer, f *File, buf []byte, progress func(int64)) (err error) {
+func copyBody(dst io.Writer, f *File, buf []byte) (err error) {
 	rc, err := f.Open()
 	if err != nil {
 		return fmt.Errorf("opening body: %w", err)
@@ -199,7 +199,6 @@ func copyBody(dst io.Writer, f *File, buf []byte, progress func(int64)) (err err
 				return err
 			}
 			remaining -= int64(n)
-			progress(int64(n))
 			empty = 0
 		case rerr == nil:
 			if empty++; empty > 100 {

@@ -103,7 +103,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// The live set is the zstd encoders (tens of MiB each, one per
-		// package compressed at once); a soft limit keeps the garbage
+		// payload frame compressed at once); a soft limit keeps the garbage
 		// around them from doubling the peak.
 		debug.SetMemoryLimit(memoryLimit)
 	}
