@@ -3,7 +3,7 @@ module gotc
 go 1.26
 
 require (
-	github.com/klauspost/compress v1.18.0
+	github.com/klauspost/compress v1.20.4
 	github.com/klauspost/pgzip v1.2.6
 	github.com/spf13/pflag v1.1.0
 	github.com/ulikunitz/xz v0.5.12

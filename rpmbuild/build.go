@@ -12,20 +12,15 @@ package rpmbuild
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
-	"gotc/internal/atomicfile"
 	"gotc/rpmtag"
 	"gotc/rpmwrite"
 	"gotc/toolchain"
@@ -70,6 +65,9 @@ type Options struct {
 	Deps func(name string, r io.ReaderAt, size int64, executable bool) (requires, provides []string, err error)
 
 	buildTime time.Time
+	// earlyStart, when set, is told whether BuildTarball started the
+	// main package early and whether that work was kept (for tests).
+	earlyStart func(started, kept bool)
 }
 
 // BuildTime is the build time of p's packages: SOURCE_DATE_EPOCH when set,
@@ -101,60 +99,80 @@ type Result struct {
 // returns them, main package first. Output files are written atomically;
 // on error no partial package is left.
 func Build(p *toolchain.Plan, t *Tree, outDir string, opt Options) ([]Result, error) {
-	if _, ok := toolchain.GOARCH[opt.Arch]; !ok {
-		return nil, fmt.Errorf("unsupported arch %q", opt.Arch)
+	if err := opt.prepare(p); err != nil {
+		return nil, err
 	}
-	if _, ok := p.Toolchain.Sources[opt.Arch]; !ok {
-		return nil, fmt.Errorf("%s has no source for %s in %s", p.Name, opt.Arch, p.Config.File())
-	}
-	opt.buildTime = BuildTime(p, opt.SourceDateEpoch)
 	c, err := contentsOf(p, t, opt)
 	if err != nil {
 		return nil, err
 	}
-	pkgs := make([]*rpmwrite.Package, len(p.Packages))
-	outs := make([]string, len(p.Packages))
-	defer func() {
-		for _, pk := range pkgs {
-			if pk != nil {
-				pk.Close()
-			}
-		}
-	}()
-	var total int64
-	for _, pkg := range p.Packages {
-		total += c.size(pkg.Name)
-	}
-	for i, pkg := range p.Packages {
-		fs := frameSize(opt, c.size(pkg.Name), total)
-		if pkgs[i], outs[i], err = preparePackage(p, pkg, c, outDir, fs, opt); err != nil {
-			return nil, err
-		}
-	}
-	results, err := runTasks(p, pkgs, outs, max(opt.Threads, 1))
+	pool := newPool(opt.Threads)
+	order, err := addPackages(pool, p, c, outDir, opt, nil)
 	if err != nil {
-		for _, r := range results {
-			if r.Path != "" {
-				os.Remove(r.Path)
-			}
-		}
+		pool.abort(err)
 		return nil, err
 	}
-	return results, nil
+	return pool.wait(order)
+}
+
+// prepare checks opt against p and sets the build time.
+func (opt *Options) prepare(p *toolchain.Plan) error {
+	if _, ok := toolchain.GOARCH[opt.Arch]; !ok {
+		return fmt.Errorf("unsupported arch %q", opt.Arch)
+	}
+	if _, ok := p.Toolchain.Sources[opt.Arch]; !ok {
+		return fmt.Errorf("%s has no source for %s in %s", p.Name, opt.Arch, p.Config.File())
+	}
+	opt.buildTime = BuildTime(p, opt.SourceDateEpoch)
+	return nil
+}
+
+// addPackages prepares every package of p from c and queues it in pool,
+// except the main package when early, prepared before, is still right;
+// it returns the packages in plan order.
+func addPackages(pool *pool, p *toolchain.Plan, c *contents, outDir string, opt Options, early *earlyMain) ([]*poolPackage, error) {
+	total := c.total(p)
+	order := make([]*poolPackage, len(p.Packages))
+	for i, pkg := range p.Packages {
+		fs := frameSize(opt, pkg == p.Main(), c.size(pkg.Name), total)
+		if i == 0 && early != nil {
+			if early.matches(p, c, fs, opt) {
+				pool.release(early.pk)
+				order[i] = early.pk
+				continue
+			}
+			pool.cancel(early.pk)
+			early.pk.pkg.Close()
+		}
+		pk, out, err := preparePackage(p, pkg, c, outDir, fs, opt)
+		if err != nil {
+			return nil, err
+		}
+		order[i] = pool.add(pkg.Name, out, pk, false)
+	}
+	return order, nil
 }
 
 // DefaultFrameSize is the frame size Build uses, unless Options.FrameSize
 // says otherwise, for a zstd payload that holds more than half of all the
 // packages' bytes: cut into independent frames of 64 MiB (uncompressed),
 // it keeps two cores busy where it would keep one (a toolchain packaged
-// without subpackages compresses in half the time). Other payloads are
-// one frame: with the default split the packages already balance two
-// cores, and frames restart the match history, which costs 0.3% on a
-// toolchain's binaries at 64 MiB and 5% at 32 MiB.
+// without subpackages compresses in half the time).
 const DefaultFrameSize = 64 << 20
 
-// frameSize is the frame size of a payload of size bytes out of total.
-func frameSize(opt Options, size, total int64) int64 {
+// SubpackageFrameSize is the frame size of the other subpackage
+// payloads (sources, tests, documentation: text). Frames restart the
+// match history, which costs text little (0.2–0.5% at 32 MiB) and lets
+// the last frames of all packages spread over every core instead of one
+// long payload finishing alone. The main package's payload, the
+// toolchain's binaries, is one frame unless it holds more than half of
+// the bytes: its matches reach from tool to tool, and frames cost it 4%
+// at 64 MiB.
+const SubpackageFrameSize = 32 << 20
+
+// frameSize is the frame size of a payload of size bytes out of total;
+// main says whether it is the main package's.
+func frameSize(opt Options, main bool, size, total int64) int64 {
 	switch {
 	case opt.Compressor != "zstd" && opt.Compressor != "":
 		return 0
@@ -164,6 +182,8 @@ func frameSize(opt Options, size, total int64) int64 {
 		return opt.FrameSize
 	case 2*size > total:
 		return DefaultFrameSize
+	case !main:
+		return SubpackageFrameSize
 	}
 	return 0
 }
@@ -200,59 +220,6 @@ func preparePackage(p *toolchain.Plan, pkg *toolchain.Package, c *contents, outD
 		return nil, "", fmt.Errorf("writing %s: %w", filepath.Base(out), err)
 	}
 	return pk, out, nil
-}
-
-// runTasks runs the tasks of every package on workers goroutines, the
-// costliest first (with a few workers and tasks of very different sizes,
-// that finishes soonest), and writes each package as soon as its last
-// task is done. The bytes of each package do not depend on the order.
-func runTasks(p *toolchain.Plan, pkgs []*rpmwrite.Package, outs []string, workers int) ([]Result, error) {
-	type job struct {
-		pkg  int
-		task rpmwrite.Task
-	}
-	var jobs []job
-	remaining := make([]atomic.Int32, len(pkgs))
-	for i, pk := range pkgs {
-		tasks := pk.Tasks()
-		remaining[i].Store(int32(len(tasks)))
-		for _, t := range tasks {
-			jobs = append(jobs, job{i, t})
-		}
-	}
-	sort.SliceStable(jobs, func(a, b int) bool { return jobs[a].task.Cost > jobs[b].task.Cost })
-
-	results := make([]Result, len(pkgs))
-	errs := make([]error, len(jobs))
-	var next atomic.Int64
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for range min(workers, len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !failed.Load() {
-				j := int(next.Add(1) - 1)
-				if j >= len(jobs) {
-					return
-				}
-				i := jobs[j].pkg
-				err := jobs[j].task.Run()
-				if err == nil && remaining[i].Add(-1) == 0 {
-					err = atomicfile.Write(outs[i], 0o644, pkgs[i].Finish)
-					if err == nil {
-						results[i] = Result{Name: p.Packages[i].Name, Path: outs[i]}
-					}
-				}
-				if err != nil {
-					errs[j] = fmt.Errorf("writing %s: %w", filepath.Base(outs[i]), err)
-					failed.Store(true)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return results, errors.Join(errs...)
 }
 
 // Expected returns, by package name, the file list each package of p
@@ -400,7 +367,16 @@ func fileDeps(t *Tree, e *entry, deps func(string, io.ReaderAt, int64, bool) ([]
 	return deps(e.rel, r, e.size, e.mode == modeExec)
 }
 
-// size is the body bytes package name holds.
+// total is the body bytes of all of p's packages.
+func (c *contents) total(p *toolchain.Plan) int64 {
+	var n int64
+	for _, pkg := range p.Packages {
+		n += c.size(pkg.Name)
+	}
+	return n
+}
+
+// size is the body bytes of package name.
 func (c *contents) size(name string) int64 {
 	var n int64
 	for _, f := range c.files[name] {

@@ -18,20 +18,23 @@ func TestFrameSize(t *testing.T) {
 	tests := []struct {
 		name        string
 		opt         Options
+		main        bool
 		size, total int64
 		want        int64
 	}{
-		{"balanced packages: one frame", Options{}, 88, 235, 0},
-		{"exactly half: one frame", Options{}, 100, 200, 0},
-		{"one dominant package: framed", Options{}, 101, 200, DefaultFrameSize},
-		{"the only package: framed", Options{Compressor: "zstd"}, 235, 235, DefaultFrameSize},
-		{"asked for", Options{FrameSize: 1 << 20}, 10, 235, 1 << 20},
-		{"refused", Options{FrameSize: -1}, 235, 235, 0},
-		{"xz cannot", Options{Compressor: "xz"}, 235, 235, 0},
-		{"gzip cannot", Options{Compressor: "gzip", FrameSize: 1 << 20}, 235, 235, 0},
+		{"main, balanced: one frame", Options{}, true, 88, 235, 0},
+		{"main, exactly half: one frame", Options{}, true, 100, 200, 0},
+		{"subpackage: text frames", Options{}, false, 94, 235, SubpackageFrameSize},
+		{"one dominant main package: framed", Options{}, true, 101, 200, DefaultFrameSize},
+		{"one dominant subpackage: framed", Options{}, false, 101, 200, DefaultFrameSize},
+		{"the only package: framed", Options{Compressor: "zstd"}, true, 235, 235, DefaultFrameSize},
+		{"asked for", Options{FrameSize: 1 << 20}, true, 10, 235, 1 << 20},
+		{"refused", Options{FrameSize: -1}, false, 235, 235, 0},
+		{"xz cannot", Options{Compressor: "xz"}, false, 94, 235, 0},
+		{"gzip cannot", Options{Compressor: "gzip", FrameSize: 1 << 20}, true, 235, 235, 0},
 	}
 	for _, tc := range tests {
-		if got := frameSize(tc.opt, tc.size, tc.total); got != tc.want {
+		if got := frameSize(tc.opt, tc.main, tc.size, tc.total); got != tc.want {
 			t.Errorf("%s: frameSize = %d, want %d", tc.name, got, tc.want)
 		}
 	}

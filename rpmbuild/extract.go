@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -147,7 +148,22 @@ func quoteEntryName(name string) string {
 // On any error Extract returns an *ExtractError that wraps ErrChecksum,
 // ErrHostile or ErrCorrupt when the tarball is at fault.
 func Extract(path, tempDir string, opt ExtractOptions) (*Tree, error) {
-	x := &extractor{tarball: filepath.Base(path), maxBytes: opt.MaxBytes, maxEntries: opt.MaxEntries}
+	return extract(path, tempDir, opt, nil)
+}
+
+// extractHook lets a caller act while a tarball is being read.
+type extractHook struct {
+	// entry is called after each entry is checked and spooled, with its
+	// toolchain-relative path; it may call x.snapshot.
+	entry func(x *extractor, rel string, isDir bool)
+	// failed is called when extraction fails, before the spool file is
+	// closed.
+	failed func()
+}
+
+// extract is Extract, with hook (which may be nil) called along the way.
+func extract(path, tempDir string, opt ExtractOptions, hook *extractHook) (*Tree, error) {
+	x := &extractor{hook: hook, tarball: filepath.Base(path), maxBytes: opt.MaxBytes, maxEntries: opt.MaxEntries}
 	if x.maxBytes <= 0 {
 		x.maxBytes = DefaultExtractMaxBytes
 	}
@@ -190,13 +206,20 @@ func Extract(path, tempDir string, opt ExtractOptions) (*Tree, error) {
 		spool.Close()
 		return nil, x.fail(0, "", nil, fmt.Errorf("unlinking spool file: %w", err))
 	}
+	x.spoolFile = spool
 	x.spool = bufio.NewWriterSize(spool, 1<<20)
-	if err := x.unpack(f, want); err != nil {
+	closeSpool := func() {
+		if hook != nil && hook.failed != nil {
+			hook.failed()
+		}
 		spool.Close()
+	}
+	if err := x.unpack(f, want); err != nil {
+		closeSpool()
 		return nil, err
 	}
 	if err := x.spool.Flush(); err != nil {
-		spool.Close()
+		closeSpool()
 		return nil, x.fail(0, "", nil, fmt.Errorf("writing spool file: %w", err))
 	}
 	t := &Tree{entries: x.entries, spool: spool, source: x.tarball}
@@ -244,7 +267,9 @@ type extractor struct {
 	maxBytes   int64
 	maxEntries int
 	spool      *bufio.Writer // file bodies, one after another
+	spoolFile  *os.File      // under spool
 	spoolSize  int64
+	hook       *extractHook
 	entries    []entry
 
 	top       *extractNode // holds go/
@@ -338,6 +363,10 @@ func (x *extractor) unpack(f *os.File, want []byte) error {
 		}
 		if err := x.entry(index, hdr, tr); err != nil {
 			return err
+		}
+		if x.hook != nil && x.hook.entry != nil {
+			p, _ := checkEntryName(hdr.Name) // checked by x.entry
+			x.hook.entry(x, relOf(p), hdr.Typeflag == tar.TypeDir)
 		}
 		last = hdr.Name
 		next = cr.n
@@ -529,6 +558,18 @@ func (x *extractor) spoolBody(hdr *tar.Header, r io.Reader) error {
 		err = errShortBody
 	}
 	return err
+}
+
+// snapshot returns a Tree of the entries read so far, which shares the
+// spool file: it stays readable while the extraction goes on, until the
+// extracted Tree is closed. Closing the snapshot does nothing.
+func (x *extractor) snapshot() (*Tree, error) {
+	if err := x.spool.Flush(); err != nil {
+		return nil, fmt.Errorf("writing spool file: %w", err)
+	}
+	t := &Tree{entries: slices.Clone(x.entries), spool: x.spoolFile, source: x.tarball, borrowed: true}
+	t.sort()
+	return t, nil
 }
 
 // add records the tree entry of node n.

@@ -29,6 +29,8 @@ type Tree struct {
 	spool *os.File
 	// source names the tree in messages: the directory or the tarball.
 	source string
+	// borrowed is set on a snapshot, whose spool belongs to another Tree.
+	borrowed bool
 }
 
 // entry is one path of a tree.
@@ -118,7 +120,7 @@ func (t *Tree) sort() {
 // Close releases the tree's spool file, if any. Files returned by Build's
 // and Expected's lists cannot be opened after Close.
 func (t *Tree) Close() error {
-	if t.spool == nil {
+	if t.spool == nil || t.borrowed {
 		return nil
 	}
 	err := t.spool.Close()

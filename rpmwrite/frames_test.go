@@ -191,3 +191,61 @@ func TestFramesRefused(t *testing.T) {
 		t.Error("Finish after Close succeeded")
 	}
 }
+
+// TestCancel checks that Cancel stops a running task soon, makes tasks
+// not yet started return at once, and leaves a package Finish refuses.
+func TestCancel(t *testing.T) {
+	m, files := framedInput()
+	release := make(chan struct{})
+	reading := make(chan struct{}, 1)
+	for i := range files {
+		if open := files[i].Open; open != nil && files[i].Size > 1<<20 {
+			files[i].Open = func() (io.ReadCloser, error) {
+				rc, err := open()
+				return &gatedReader{ReadCloser: rc, reading: reading, release: release}, err
+			}
+		}
+	}
+	p, err := Prepare(m, files, Options{Level: 3, FrameSize: frameSize, TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	tasks := p.Tasks()
+	done := make(chan error, 1)
+	go func() { done <- tasks[0].Run() }() // the hash task reads every body
+	<-reading
+	p.Cancel()
+	close(release)
+	if err := <-done; !errors.Is(err, ErrCanceled) {
+		t.Errorf("running task after Cancel: %v, want ErrCanceled", err)
+	}
+	for i, task := range tasks[1:] {
+		if err := task.Run(); !errors.Is(err, ErrCanceled) {
+			t.Errorf("task %d started after Cancel: %v, want ErrCanceled", i+1, err)
+		}
+	}
+	if err := p.Finish(io.Discard); err == nil {
+		t.Error("Finish of a canceled package succeeded")
+	}
+}
+
+// gatedReader signals its first read, then waits for release.
+type gatedReader struct {
+	io.ReadCloser
+	reading chan<- struct{}
+	release <-chan struct{}
+	started bool
+}
+
+func (r *gatedReader) Read(p []byte) (int, error) {
+	if !r.started {
+		r.started = true
+		select {
+		case r.reading <- struct{}{}:
+		default:
+		}
+		<-r.release
+	}
+	return r.ReadCloser.Read(p)
+}

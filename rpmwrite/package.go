@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"sync"
@@ -33,6 +34,7 @@ type Package struct {
 	digests   []string // FILEDIGESTS, by the digest task
 	altDigest [sha256.Size]byte
 	pending   atomic.Int32 // tasks not yet done successfully
+	canceled  atomic.Bool
 
 	progressMu    sync.Mutex
 	progressFiles int
@@ -58,6 +60,9 @@ type Task struct {
 
 // Run does the task. It may run concurrently with any other task.
 func (t Task) Run() error { return t.run() }
+
+// ErrCanceled is what a task of a canceled package returns.
+var ErrCanceled = errors.New("rpmwrite: package canceled")
 
 // Prepare checks m, files and opt and lays out the payload. files may be
 // in any order; the package lists them sorted by path. Nothing is read
@@ -109,6 +114,9 @@ func (p *Package) Tasks() []Task {
 // done wraps a task so that its success is counted.
 func (p *Package) done(run func() error) func() error {
 	return func() error {
+		if p.canceled.Load() {
+			return ErrCanceled
+		}
 		if err := run(); err != nil {
 			return err
 		}
@@ -121,7 +129,9 @@ func (p *Package) done(run func() error) func() error {
 // whole and checking its length.
 func (p *Package) hash() error {
 	digests := make([]string, len(p.table.files))
-	arc := sha256.New()
+	var arc io.Writer = sha256.New()
+	arcHash := arc.(hash.Hash)
+	arc = cancelable{arc, &p.canceled}
 	body := sha256.New()
 	buf := make([]byte, 256<<10)
 	for _, pc := range p.archive.pieces {
@@ -137,7 +147,7 @@ func (p *Package) hash() error {
 		digests[pc.file] = hex.EncodeToString(body.Sum(nil))
 	}
 	p.digests = digests
-	arc.Sum(p.altDigest[:0])
+	arcHash.Sum(p.altDigest[:0])
 	return nil
 }
 
@@ -161,7 +171,7 @@ func (p *Package) compress(f *frame) error {
 	// Only Write reaches the compressor: klauspost's ReadFrom ends a
 	// block wherever a call starts, which would make the output depend on
 	// how reads happen to be cut; Write's blocks depend on the bytes only.
-	in := bufio.NewWriterSize(writeOnly{enc}, 256<<10)
+	in := bufio.NewWriterSize(cancelable{writeOnly{enc}, &p.canceled}, 256<<10)
 	err = p.archive.writeRange(in, p.table, f.start, f.end, make([]byte, 256<<10), p.progress)
 	if err == nil {
 		err = in.Flush()
@@ -253,8 +263,14 @@ func (p *Package) copyFrames(w io.Writer) error {
 	return nil
 }
 
+// Cancel makes the package's tasks return ErrCanceled soon, whether
+// running or not yet started, for a caller that no longer wants the
+// package. Close it once its running tasks have returned.
+func (p *Package) Cancel() { p.canceled.Store(true) }
+
 // Close releases the package's spool files. It may be called at any
-// time, and more than once; after it, Finish fails.
+// time no task of the package is running, and more than once; after it,
+// Finish fails.
 func (p *Package) Close() error {
 	var errs []error
 	for i := range p.frames {
@@ -265,6 +281,19 @@ func (p *Package) Close() error {
 	}
 	p.pending.Store(-1)
 	return errors.Join(errs...)
+}
+
+// cancelable fails every write once its package is canceled.
+type cancelable struct {
+	w        io.Writer
+	canceled *atomic.Bool
+}
+
+func (c cancelable) Write(p []byte) (int, error) {
+	if c.canceled.Load() {
+		return 0, ErrCanceled
+	}
+	return c.w.Write(p)
 }
 
 // writeOnly hides every method of a writer but Write.

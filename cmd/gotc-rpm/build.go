@@ -127,16 +127,14 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 				}
 			}
 		}
-		tree, err := treeFor(p, o)
-		if err != nil {
-			return err
-		}
-		results, err := rpmbuild.Build(p, tree, o.OutDir, bopt)
-		tree.Close()
+		results, err := buildOne(p, o, bopt)
 		if bopt.Progress != nil {
 			fmt.Fprint(stderr, "\r\033[K")
 		}
-		if err != nil {
+		var exit *cli.ExitError
+		if errors.As(err, &exit) {
+			return err // says what is wrong with the input already
+		} else if err != nil {
 			return fmt.Errorf("building %s: %w", p.Name, err)
 		}
 		for _, r := range results {
@@ -174,22 +172,30 @@ func selectPlans(cfg *toolchain.Config, o buildOptions) ([]*toolchain.Plan, erro
 	return cfg.Plans(), nil
 }
 
-// treeFor returns the toolchain tree to package: --goroot as is, or the
-// plan's tarball from --sources, checked and read into a spool file in
-// the output directory (unlinked at once, so nothing is left behind).
-func treeFor(p *toolchain.Plan, o buildOptions) (*rpmbuild.Tree, error) {
+// buildOne builds p's packages: from --goroot as is, or from the plan's
+// tarball in --sources, checked and read into a spool file in the output
+// directory (unlinked at once, so nothing is left behind). A tarball
+// that fails its checks is unusable input (exit 2).
+func buildOne(p *toolchain.Plan, o buildOptions, bopt rpmbuild.Options) ([]rpmbuild.Result, error) {
 	if o.GOROOT != "" {
-		return rpmbuild.ReadTree(o.GOROOT)
+		tree, err := rpmbuild.ReadTree(o.GOROOT)
+		if err != nil {
+			return nil, err
+		}
+		defer tree.Close()
+		return rpmbuild.Build(p, tree, o.OutDir, bopt)
 	}
 	src, ok := p.Toolchain.Sources[o.Arch]
 	if !ok {
 		return nil, cli.Usage("build: %s has no %s source in %s", p.Name, o.Arch, o.Config)
 	}
-	tree, err := rpmbuild.Extract(filepath.Join(o.Sources, src.File), o.OutDir, rpmbuild.ExtractOptions{SHA256: src.SHA256})
-	if err != nil {
+	tarball := filepath.Join(o.Sources, src.File)
+	results, err := rpmbuild.BuildTarball(p, tarball, rpmbuild.ExtractOptions{SHA256: src.SHA256}, o.OutDir, bopt)
+	var xerr *rpmbuild.ExtractError
+	if errors.As(err, &xerr) {
 		return nil, &cli.ExitError{Code: cli.ExitUsage, Err: err}
 	}
-	return tree, nil
+	return results, err
 }
 
 // elfDeps is rpmbuild's ELF dependency generator for the native build.

@@ -1,0 +1,249 @@
+package rpmbuild
+
+import (
+	"archive/tar"
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"gotc/tests/testenv"
+	"gotc/toolchain"
+)
+
+// earlyPlan loads a config for go1.26.8 with the default split, or with
+// extra YAML (such as "subpackages: []").
+func earlyPlan(t testing.TB, version, extra string) *toolchain.Plan {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "gotc.yaml")
+	cfg := extra + `
+toolchains:
+  - version: "` + version + `"
+    sources:
+      x86_64: {file: go.tar.gz, sha256: "` + strings.Repeat("0", 64) + `"}
+    changelog:
+      - {date: 2026-11-20, author: "Test <test@example.org>", changes: ["Test build"]}
+`
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := toolchain.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Plans()[0]
+}
+
+// noise returns n bytes of text that compresses, but not to nothing.
+func noise(seed uint64, n int) string {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var b strings.Builder
+	for b.Len() < n {
+		fmt.Fprintf(&b, "%x %d\n", rng.Uint32()&0xffff, b.Len())
+	}
+	return b.String()[:n]
+}
+
+// releaseEntries is a small tarball in a release's layout and order.
+func releaseEntries() []tarEntry {
+	return []tarEntry{
+		dir("go/"),
+		reg("go/LICENSE", "license\n"),
+		reg("go/VERSION", "go1.26.8\ntime 2026-08-28T16:20:06Z\n"),
+		dir("go/api/"),
+		reg("go/api/go1.txt", noise(1, 20_000)),
+		dir("go/bin/"),
+		{name: "go/bin/go", body: noise(2, 400_000), mode: 0o755},
+		{name: "go/bin/gofmt", body: noise(3, 150_000), mode: 0o755},
+		reg("go/go.env", "GOPROXY=https://proxy.golang.org,direct\nGOTOOLCHAIN=auto\n"),
+		dir("go/pkg/"),
+		dir("go/pkg/tool/"),
+		dir("go/pkg/tool/linux_amd64/"),
+		{name: "go/pkg/tool/linux_amd64/compile", body: noise(4, 500_000), mode: 0o755},
+		dir("go/src/"),
+		reg("go/src/big.go", noise(5, 1_500_000)), // the main package holds less than half
+		dir("go/src/runtime/"),
+		reg("go/src/runtime/a.go", "package runtime\n"),
+		dir("go/test/"),
+		reg("go/test/t.go", noise(6, 50_000)),
+	}
+}
+
+// TestBuildTarball checks that BuildTarball writes the very bytes
+// Extract and Build write, whether the main package's early start is
+// kept, discarded or never tried.
+func TestBuildTarball(t *testing.T) {
+	release := releaseEntries()
+	mainAfterSrc := append(slices.Clone(release), reg("go/zz-late", "the main package's, after src/\n"))
+	gofmtAt := slices.IndexFunc(release, func(e tarEntry) bool { return e.name == "go/bin/gofmt" })
+	gofmtLate := append(slices.Delete(slices.Clone(release), gofmtAt, gofmtAt+1), release[gofmtAt]) // after src/
+	unordered := slices.Clone(release)
+	unordered[1], unordered[gofmtAt] = unordered[gofmtAt], unordered[1] // before src/
+	laterDirMtime := slices.Clone(release)
+	laterDirMtime = slices.DeleteFunc(laterDirMtime, func(e tarEntry) bool { return e.name == "go/bin/" })
+	laterDirMtime = append(laterDirMtime, tarEntry{name: "go/bin/", typ: tar.TypeDir, mtime: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+
+	tests := []struct {
+		name           string
+		entries        []tarEntry
+		extra          string
+		started, kept  bool
+		compressorOpts Options
+	}{
+		{name: "release order", entries: release, started: true, kept: true},
+		{name: "a main file after src", entries: mainAfterSrc, started: true, kept: false},
+		{name: "a main file out of order after src", entries: gofmtLate, started: true, kept: false},
+		{name: "a directory listed after its files", entries: laterDirMtime, started: true, kept: false},
+		{name: "not in path order before src", entries: unordered, started: false},
+		{name: "no subpackages", entries: release, extra: "subpackages: []", started: false},
+		{name: "main framed", entries: release, started: true, kept: true, compressorOpts: Options{FrameSize: 100_003}},
+		{name: "xz", entries: release, started: true, kept: true, compressorOpts: Options{Compressor: "xz", Level: 1}},
+	}
+	sde := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tgz := filepath.Join(dir, "go.tar.gz")
+			data := tarGz(t, tc.entries...)
+			if err := os.WriteFile(tgz, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			plan := earlyPlan(t, "1.26.8", tc.extra)
+			opt := tc.compressorOpts
+			opt.Arch, opt.Threads, opt.SourceDateEpoch = "x86_64", 2, &sde
+			if opt.Level == 0 {
+				opt.Level = 3
+			}
+			xopt := ExtractOptions{SHA256: sha256Hex(data)}
+
+			early := filepath.Join(dir, "early")
+			os.Mkdir(early, 0o755)
+			var started, kept, told bool
+			eopt := opt
+			eopt.TempDir = early
+			eopt.earlyStart = func(s, k bool) { started, kept, told = s, k, true }
+			got, err := BuildTarball(plan, tgz, xopt, early, eopt)
+			if err != nil {
+				t.Fatalf("BuildTarball: %v", err)
+			}
+			if !told || started != tc.started || kept != tc.kept {
+				t.Errorf("early start: started %v, kept %v (told %v); want %v, %v", started, kept, told, tc.started, tc.kept)
+			}
+
+			plain := filepath.Join(dir, "plain")
+			os.Mkdir(plain, 0o755)
+			tree, err := Extract(tgz, plain, xopt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tree.Close()
+			popt := opt
+			popt.TempDir = plain
+			want, err := Build(plan, tree, plain, popt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(want) {
+				t.Fatalf("%d packages, want %d", len(got), len(want))
+			}
+			for i := range want {
+				a, _ := os.ReadFile(got[i].Path)
+				b, _ := os.ReadFile(want[i].Path)
+				if got[i].Name != want[i].Name || filepath.Base(got[i].Path) != filepath.Base(want[i].Path) || !bytes.Equal(a, b) {
+					t.Errorf("%s: BuildTarball wrote %s (%d bytes), Extract and Build %s (%d bytes)", want[i].Name, got[i].Path, len(a), want[i].Path, len(b))
+				}
+			}
+			if left, _ := filepath.Glob(filepath.Join(early, ".*")); len(left) > 0 {
+				t.Errorf("left behind: %v", left)
+			}
+		})
+	}
+}
+
+// TestBuildTarballRefuses checks that a tarball refused after the early
+// start leaves nothing behind and returns Extract's error.
+func TestBuildTarballRefuses(t *testing.T) {
+	release := releaseEntries()
+	tests := []struct {
+		name string
+		tail []tarEntry
+		want string
+	}{
+		{"symlink out", []tarEntry{sym("go/test/out", "../../etc/passwd")}, "leaves the toolchain root"},
+		{"device", []tarEntry{{name: "go/test/dev", typ: tar.TypeChar}}, "character device refused"},
+		{"truncated", []tarEntry{{name: "go/test/cut", size: 1 << 20}}, "truncated tarball"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			tgz := filepath.Join(dir, "go.tar.gz")
+			data := tarGz(t, append(slices.Clone(release), tc.tail...)...)
+			if err := os.WriteFile(tgz, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "out")
+			os.Mkdir(out, 0o755)
+			plan := earlyPlan(t, "1.26.8", "")
+			_, err := BuildTarball(plan, tgz, ExtractOptions{SHA256: sha256Hex(data)}, out, Options{Arch: "x86_64", Level: 3, Threads: 2, TempDir: out})
+			var xerr *ExtractError
+			if !errors.As(err, &xerr) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("BuildTarball: %v, want an *ExtractError saying %q", err, tc.want)
+			}
+			if left, _ := os.ReadDir(out); len(left) > 0 {
+				t.Errorf("left in the output directory: %v", left)
+			}
+		})
+	}
+}
+
+// TestBuildTarballReal builds the local toolchain's tarball both ways at
+// a fast level and checks the early start is kept and changes no byte.
+func TestBuildTarballReal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 270 MB toolchain twice")
+	}
+	tb := testenv.Toolchains(t)[0]
+	version := strings.TrimSuffix(strings.TrimPrefix(tb.File, "go"), ".linux-amd64.tar.gz")
+	plan := earlyPlan(t, version, "")
+	sde := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	opt := Options{Arch: "x86_64", Level: 1, Threads: 2, SourceDateEpoch: &sde}
+	xopt := ExtractOptions{SHA256: tb.SHA256}
+
+	early := t.TempDir()
+	var started, kept bool
+	eopt := opt
+	eopt.TempDir = early
+	eopt.earlyStart = func(s, k bool) { started, kept = s, k }
+	got, err := BuildTarball(plan, tb.Path, xopt, early, eopt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !started || !kept {
+		t.Errorf("early start: started %v, kept %v; want both on a release tarball", started, kept)
+	}
+	plain := t.TempDir()
+	tree, err := Extract(tb.Path, plain, xopt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tree.Close()
+	popt := opt
+	popt.TempDir = plain
+	want, err := Build(plan, tree, plain, popt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		a, _ := os.ReadFile(got[i].Path)
+		b, _ := os.ReadFile(want[i].Path)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs: %d bytes from BuildTarball, %d from Extract and Build", filepath.Base(want[i].Path), len(a), len(b))
+		}
+	}
+}
