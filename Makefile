@@ -9,7 +9,7 @@ LDFLAGS   := -X gotc/internal/cli.Version=$(VERSION)
 FUZZTIME  ?= 10s
 DEMO      := build/demo
 
-.PHONY: all build test unit lint fmt-check vet tidy-check fuzz demo bench install deps clean
+.PHONY: all build test unit lint fmt-check vet tidy-check fuzz demo bench macros install deps clean
 
 all: build
 
@@ -70,6 +70,10 @@ demo: deps build
 ## bench: native build vs rpmbuild vs the physical floor (not a test)
 bench: deps build
 	bash tests/bench.sh
+
+## macros: regenerate macros/macros.gotc, the shipped example's macros file
+macros: build
+	$(BIN)/gotc-spec macros -c examples/gotc.yaml -o macros/macros.gotc
 
 install: build
 	install -D -m 0755 $(BIN)/gotc-spec $(DESTDIR)/usr/local/bin/gotc-spec

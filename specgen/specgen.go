@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"text/template"
@@ -64,7 +62,9 @@ type data struct {
 	GoEnvScript        string
 	UnsafeNameChars    string
 	ListNames          []string
-	GhostDirs          []string
+	InstallLinks       string
+	MainFiles          string
+	Check              string
 	Scriptlets         toolchain.Scriptlets
 	UpdateAlternatives string
 	ChangelogText      string
@@ -102,17 +102,9 @@ func newData(p *toolchain.Plan, opt Options) *data {
 	for _, sp := range d.Subpackages {
 		d.ListNames = append(d.ListNames, sp.Suffix)
 	}
-	dirs := map[string]bool{}
-	for _, g := range p.Ghosts {
-		dirs[path.Dir(g.Path)] = true
-	}
-	for _, l := range p.Links {
-		dirs[path.Dir(l.Path)] = true
-	}
-	for dir := range dirs {
-		d.GhostDirs = append(d.GhostDirs, dir)
-	}
-	sort.Strings(d.GhostDirs)
+	d.InstallLinks = InstallLinks(p)
+	d.MainFiles = MainFiles(p, "%{goroot}")
+	d.Check = Check(p, "%{buildroot}%{goroot}", "%{goarch}")
 	return d
 }
 

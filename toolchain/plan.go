@@ -135,6 +135,18 @@ func (c *Config) PlanFor(version string) (*Plan, error) {
 	return nil, fmt.Errorf("no toolchain %q in %s", version, c.file)
 }
 
+// GenericPlan returns the plan of a toolchain of the given version that
+// the configuration does not list, with every per-toolchain setting at
+// its default (release 1, the derived priority, no sources, no extra
+// dependencies): what a hand-written spec using the macros file gets.
+func (c *Config) GenericPlan(version string) (*Plan, error) {
+	v, err := ParseVersion(version)
+	if err != nil {
+		return nil, err
+	}
+	return c.plan(&Toolchain{Version: v.String(), Release: 1, Priority: v.Priority()}), nil
+}
+
 func (c *Config) plan(t *Toolchain) *Plan {
 	v, _ := ParseVersion(t.Version) // validated
 	p := &Plan{

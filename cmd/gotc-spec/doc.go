@@ -10,6 +10,7 @@ Commands:
 
 	validate   check gotc.yaml and print a one-line summary
 	gen        write one RPM spec per Go series
+	macros     write the RPM macros file for hand-written specs
 	version    print gotc-spec's version
 
 Common flags:
@@ -34,10 +35,21 @@ any differs or is missing. --template-dir renders with DIR/spec.tmpl
 instead of the built-in template. SOURCE_DATE_EPOCH dates the generated
 changelog entry of a toolchain that has none.
 
+gotc-spec macros [-c FILE] [-o FILE] [--check] [--template-dir DIR]
+
+Macros writes macros.gotc (or FILE; - for standard output): RPM macros
+that give a hand-written spec of any Go version the layout, go.env
+rewrite, ghosts, versioned commands, %check and alternatives scriptlets
+gen writes, following the configuration's layout, alternatives, go_env
+and dependency_exclude. Every macro follows %{gotc_version}, the spec's
+Version unless the spec defines it. Install the file as
+/usr/lib/rpm/macros.d/macros.gotc or pass it to rpmbuild with --load.
+With --check nothing is written; macros exits 1 when FILE differs.
+
 Exit status:
 
 	0  success (valid configuration, specs written or up to date)
-	1  --check found specs that differ from the configuration
+	1  --check found files that differ from the configuration
 	2  usage error or unusable input (invalid configuration, unreadable
 	   or unwritable files)
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/internal/atomicfile"
 	"gotc/internal/cli"
 	"gotc/internal/sde"
 	"gotc/specgen"
@@ -69,28 +68,13 @@ func runGen(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		path := filepath.Join(o.OutDir, specgen.FileName(p))
-		if o.Check {
-			old, err := os.ReadFile(path)
-			switch {
-			case err != nil && !os.IsNotExist(err):
-				return fmt.Errorf("reading %s: %w", path, err)
-			case err != nil:
-				fmt.Fprintf(stdout, "%s: missing\n", path)
-				drift = append(drift, path)
-			case !bytes.Equal(old, buf.Bytes()):
-				fmt.Fprintf(stdout, "%s: differs from %s\n", path, o.Config)
-				drift = append(drift, path)
-			}
-			continue
-		}
-		err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
-			_, err := w.Write(buf.Bytes())
-			return err
-		})
+		drifted, err := emit(path, buf.Bytes(), o.Config, o.Check, stdout)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "wrote %s\n", path)
+		if drifted {
+			drift = append(drift, path)
+		}
 	}
 	if len(drift) > 0 {
 		return cli.Findings("%d spec(s) out of date; run gotc-spec gen", len(drift))

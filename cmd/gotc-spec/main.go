@@ -20,6 +20,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runValidate(rest, stdout, stderr)
 	case "gen":
 		return runGen(rest, stdout, stderr)
+	case "macros":
+		return runMacros(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "gotc-spec %s\n", cli.Version)
 		return nil
@@ -27,7 +29,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage())
 		return nil
 	default:
-		return cli.Usage("unknown command %q (commands: validate, gen)", cmd)
+		return cli.Usage("unknown command %q (commands: validate, gen, macros)", cmd)
 	}
 }
 
