@@ -9,7 +9,7 @@ LDFLAGS   := -X gotc/internal/cli.Version=$(VERSION)
 FUZZTIME  ?= 10s
 DEMO      := build/demo
 
-.PHONY: all build test unit lint fmt-check vet tidy-check fuzz demo bench macros install deps clean
+.PHONY: all build test unit lint fmt-check vet tidy-check fuzz demo bench regen install deps clean
 
 all: build
 
@@ -71,9 +71,11 @@ demo: deps build
 bench: deps build
 	bash tests/bench.sh
 
-## macros: regenerate macros/macros.gotc, the shipped example's macros file
-macros: build
+## regen: regenerate what the repository ships for examples/gotc.yaml:
+## macros/macros.gotc and mock-configs/ (the tests fail when stale)
+regen: build
 	$(BIN)/gotc-spec macros -c examples/gotc.yaml -o macros/macros.gotc
+	$(BIN)/gotc-spec mock -c examples/gotc.yaml -o mock-configs
 
 install: build
 	install -D -m 0755 $(BIN)/gotc-spec $(DESTDIR)/usr/local/bin/gotc-spec

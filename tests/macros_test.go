@@ -18,7 +18,7 @@ func TestMacrosShippedUpToDate(t *testing.T) {
 	res, err := testenv.Output("", nil, spec, "macros", "-c", filepath.Join(root, "examples", "gotc.yaml"),
 		"-o", filepath.Join(root, "macros", "macros.gotc"), "--check")
 	if err != nil {
-		t.Errorf("macros/macros.gotc is out of date (run make macros): %v\n%s", err, res)
+		t.Errorf("macros/macros.gotc is out of date (run make regen): %v\n%s", err, res)
 	}
 }
 

@@ -11,6 +11,7 @@ Commands:
 	validate   check gotc.yaml and print a one-line summary
 	gen        write one RPM spec per Go series
 	macros     write the RPM macros file for hand-written specs
+	mock       write mock configurations for the configured targets
 	version    print gotc-spec's version
 
 Common flags:
@@ -45,6 +46,18 @@ and dependency_exclude. Every macro follows %{gotc_version}, the spec's
 Version unless the spec defines it. Install the file as
 /usr/lib/rpm/macros.d/macros.gotc or pass it to rpmbuild with --load.
 With --check nothing is written; macros exits 1 when FILE differs.
+
+gotc-spec mock [-c FILE] [-o DIR] [--check] [--el-base BASE] [--template-dir DIR]
+
+Mock writes DIR/gotc-<target>-<arch>.cfg for every target in the
+configuration and every arch its toolchains have sources for. Each
+includes the stock mock-core-configs chroot (fedora-43-x86_64.cfg,
+alma+epel-9-x86_64.cfg with --el-base alma, the default; rocky, rhel and
+centos-stream are the others), gives it a root of its own, turns the
+network off, fixes the build host and times for reproducible packages
+and writes the macros file into the chroot. Targets and arches with no
+stock chroot (EPEL on i686) are skipped with a warning. With --check
+nothing is written; mock exits 1 when any file differs or is missing.
 
 Exit status:
 

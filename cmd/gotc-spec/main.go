@@ -22,6 +22,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runGen(rest, stdout, stderr)
 	case "macros":
 		return runMacros(rest, stdout, stderr)
+	case "mock":
+		return runMock(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "gotc-spec %s\n", cli.Version)
 		return nil
@@ -29,7 +31,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage())
 		return nil
 	default:
-		return cli.Usage("unknown command %q (commands: validate, gen, macros)", cmd)
+		return cli.Usage("unknown command %q (commands: validate, gen, macros, mock)", cmd)
 	}
 }
 
