@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"gotc/rpmtag"
 	"gotc/rpmwrite"
@@ -64,18 +65,25 @@ func metadata(p *toolchain.Plan, pkg *toolchain.Package, arch string, opt Option
 			rpmwrite.Dependency{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPost},
 			rpmwrite.Dependency{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPostun})
 	}
-	for _, e := range p.ChangelogEntries(opt.SourceDateEpoch) {
+	m.Changelog = changelog(p, opt.SourceDateEpoch)
+	return m, nil
+}
+
+// changelog is the %changelog of p's packages, as rpmbuild stores it.
+func changelog(p *toolchain.Plan, sourceDateEpoch *time.Time) []rpmwrite.ChangelogEntry {
+	var out []rpmwrite.ChangelogEntry
+	for _, e := range p.ChangelogEntries(sourceDateEpoch) {
 		lines := make([]string, len(e.Changes))
 		for i, c := range e.Changes {
 			lines[i] = "- " + c
 		}
-		m.Changelog = append(m.Changelog, rpmwrite.ChangelogEntry{
+		out = append(out, rpmwrite.ChangelogEntry{
 			Time:   e.Time.Unix(),
 			Author: e.Author + " - " + e.Version,
 			Text:   strings.Join(lines, "\n"),
 		})
 	}
-	return m, nil
+	return out
 }
 
 // senseOf maps a spec comparison operator to rpm sense bits.

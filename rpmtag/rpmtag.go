@@ -60,6 +60,7 @@ const (
 	Packager          = 1015
 	Group             = 1016
 	Changelog         = 1017
+	Source            = 1018
 	URL               = 1020
 	OS                = 1021
 	Arch              = 1022
@@ -85,6 +86,7 @@ const (
 	ConflictFlags     = 1053
 	ConflictName      = 1054
 	ConflictVersion   = 1055
+	ExclusiveArch     = 1061
 	RPMVersion        = 1064
 	ChangelogTime     = 1080
 	ChangelogName     = 1081
@@ -94,10 +96,12 @@ const (
 	PreUnProg         = 1087
 	PostUnProg        = 1088
 	ObsoleteName      = 1090
+	Cookie            = 1094
 	FileDevices       = 1095
 	FileINodes        = 1096
 	FileLangs         = 1097
 	Prefixes          = 1098
+	SourcePackage     = 1106
 	ProvideFlags      = 1112
 	ProvideVersion    = 1113
 	ObsoleteFlags     = 1114

@@ -65,7 +65,11 @@ func newArchive(t *fileTable) (*archive, error) {
 			if size >= 0xffffffff {
 				return nil, fmt.Errorf("file %q: too large for the cpio newc format", f.Path)
 			}
-			pending = appendNewcHeader(pending, "."+f.Path, uint32(i+1), f.Mode, 1, f.MTime, size)
+			name := "." + f.Path
+			if t.source {
+				name = f.Path // rpmbuild -bs stores bare names
+			}
+			pending = appendNewcHeader(pending, name, uint32(i+1), f.Mode, 1, f.MTime, size)
 		}
 		pad()
 		switch {

@@ -99,8 +99,10 @@ func requires(m *Metadata, c compression, largeFiles bool) []Dependency {
 	ds = append(ds,
 		rpmlib("CompressedFileNames", "3.0.4-1"),
 		rpmlib("FileDigests", "4.6.0-1"),
-		rpmlib("PayloadFilesHavePrefix", "4.0-1"),
 	)
+	if m.Source == nil {
+		ds = append(ds, rpmlib("PayloadFilesHavePrefix", "4.0-1"))
+	}
 	if c.feature != "" {
 		ds = append(ds, rpmlib(c.feature, c.featureVersion))
 	}
@@ -162,7 +164,13 @@ func depLess(a, b Dependency) bool {
 // putDeps writes a dependency set into its three parallel tags. An empty
 // set writes nothing, as rpmbuild does.
 func (h *header) putDeps(nameTag, versionTag, flagsTag uint32, ds []Dependency) {
-	ds = normalizeDeps(ds)
+	h.putDepsAsGiven(nameTag, versionTag, flagsTag, normalizeDeps(ds))
+}
+
+// putDepsAsGiven writes a dependency list in the order given, as
+// rpmbuild -bs writes a source package's Provides (one per package the
+// spec builds, in spec order).
+func (h *header) putDepsAsGiven(nameTag, versionTag, flagsTag uint32, ds []Dependency) {
 	if len(ds) == 0 {
 		return
 	}

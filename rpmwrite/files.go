@@ -30,6 +30,9 @@ type fileTable struct {
 	// large for a 32-bit size, so LONGFILESIZES and a stripped cpio
 	// payload are used.
 	largeFiles bool
+	// source is set for a source package: bare file names, no colors or
+	// classes.
+	source bool
 	// totalSize is the SIZE tag: the sizes of regular files and symlinks.
 	totalSize int64
 }
@@ -47,13 +50,13 @@ func (f *File) inPayload() bool { return !f.isGhost() }
 // newFileTable validates files, sorts a copy of them by path (bytewise, as
 // rpmbuild's strcmp does) and fills in defaults. It reports every problem,
 // each naming its path.
-func newFileTable(in []File) (*fileTable, error) {
+func newFileTable(in []File, source bool) (*fileTable, error) {
 	files := append([]File(nil), in...)
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	var errs []error
 	for i := range files {
 		f := &files[i]
-		if err := f.validate(); err != nil {
+		if err := f.validate(source); err != nil {
 			errs = append(errs, fmt.Errorf("file %q: %w", f.Path, err))
 		}
 		if i > 0 && files[i-1].Path == f.Path {
@@ -64,7 +67,7 @@ func newFileTable(in []File) (*fileTable, error) {
 		return nil, errors.Join(errs...)
 	}
 
-	t := &fileTable{files: files, sizes: make([]int64, len(files))}
+	t := &fileTable{files: files, sizes: make([]int64, len(files)), source: source}
 	for i := range files {
 		f := &files[i]
 		if f.User == "" {
@@ -90,9 +93,16 @@ func newFileTable(in []File) (*fileTable, error) {
 	return t, nil
 }
 
-func (f *File) validate() error {
+func (f *File) validate(source bool) error {
 	var errs []error
-	if err := validPath(f.Path); err != nil {
+	if source {
+		if err := validSourceName(f.Path); err != nil {
+			errs = append(errs, err)
+		}
+		if !f.isRegular() || f.isGhost() {
+			errs = append(errs, errors.New("a source package holds regular files only"))
+		}
+	} else if err := validPath(f.Path); err != nil {
 		errs = append(errs, err)
 	}
 	switch {
@@ -156,6 +166,23 @@ func validPath(p string) error {
 	for i := 0; i < len(p); i++ {
 		if c := p[i]; c < 0x20 || c == 0x7f {
 			return fmt.Errorf("path contains byte %#x", c)
+		}
+	}
+	return nil
+}
+
+// validSourceName accepts the file names of a source package: one path
+// element, with the bytes validPath accepts.
+func validSourceName(name string) error {
+	switch {
+	case name == "" || name == "." || name == "..":
+		return fmt.Errorf("%q is not a file name", name)
+	case strings.Contains(name, "/"):
+		return errors.New("a source package's file names have no directory")
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c == 0x7f {
+			return fmt.Errorf("name contains byte %#x", c)
 		}
 	}
 	return nil
@@ -289,9 +316,11 @@ func (t *fileTable) putTags(h *header, digests []string) {
 	h.putUint32s(rpmtag.FileDevices, devices...)
 	h.putUint32s(rpmtag.FileINodes, inodes...)
 	h.putStrings(rpmtag.FileLangs, langs)
-	h.putUint32s(rpmtag.FileColors, colors...)
-	h.putUint32s(rpmtag.FileClass, classes...)
-	h.putStrings(rpmtag.ClassDict, classDict)
+	if !t.source {
+		h.putUint32s(rpmtag.FileColors, colors...)
+		h.putUint32s(rpmtag.FileClass, classes...)
+		h.putStrings(rpmtag.ClassDict, classDict)
+	}
 
 	dirs, bases, idx := compressFileNames(paths)
 	h.putUint32s(rpmtag.DirIndexes, idx...)

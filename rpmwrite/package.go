@@ -71,7 +71,7 @@ func Prepare(m Metadata, files []File, opt Options) (*Package, error) {
 	m.applyDefaults()
 	comp, cerr := opt.compression()
 	merr := m.validate()
-	table, ferr := newFileTable(files)
+	table, ferr := newFileTable(files, m.Source != nil)
 	var oerr error
 	if opt.FrameSize < 0 {
 		oerr = fmt.Errorf("negative FrameSize %d", opt.FrameSize)

@@ -83,6 +83,26 @@ type Metadata struct {
 	PreIn, PostIn, PreUn, PostUn, PreTrans, PostTrans Script
 
 	Changelog []ChangelogEntry
+
+	// Source, when set, makes the package a source package, as
+	// rpmbuild -bs writes one: lead type 1, SOURCEPACKAGE, SOURCE,
+	// EXCLUSIVEARCH and COOKIE, no SOURCERPM, PLATFORM, FILECOLORS or
+	// FILECLASS, and no self-Provides or Requires beyond those given and
+	// rpmlib(CompressedFileNames), rpmlib(FileDigests) and the payload's
+	// compressor feature. File paths are then bare names ("x.spec"),
+	// stored without a directory and without the "./" prefix in the
+	// payload.
+	Source *Source
+}
+
+// Source is what a source package records besides its files.
+type Source struct {
+	// Sources are the spec's SourceN file names, the SOURCE tag.
+	Sources []string
+	// ExclusiveArch is the spec's ExclusiveArch; empty for none.
+	ExclusiveArch []string
+	// Cookie is the COOKIE tag: rpmbuild writes "BuildHost BuildTime".
+	Cookie string
 }
 
 // File is one entry of the package's file list. Every file is its own
@@ -205,7 +225,7 @@ func (m *Metadata) applyDefaults() {
 	if m.Group == "" {
 		m.Group = "Unspecified"
 	}
-	if m.SourceRPM == "" {
+	if m.SourceRPM == "" && m.Source == nil {
 		m.SourceRPM = m.Name + "-" + m.Version + "-" + m.Release + ".src.rpm"
 	}
 	if m.BuildHost == "" {
@@ -265,10 +285,23 @@ func mainHeader(m *Metadata, ft *fileTable, c compression, pl payloadResult) ([]
 	h.putI18N(rpmtag.Group, m.Group)
 	h.putString(rpmtag.OS, m.OS)
 	h.putString(rpmtag.Arch, m.Arch)
-	h.putString(rpmtag.SourceRPM, m.SourceRPM)
 	h.putString(rpmtag.RPMVersion, m.RPMVersion)
-	h.putString(rpmtag.Platform, m.Platform)
 	h.putString(rpmtag.Encoding, "utf-8")
+	if s := m.Source; s != nil {
+		h.putUint32s(rpmtag.SourcePackage, 1)
+		if len(s.Sources) > 0 {
+			h.putStrings(rpmtag.Source, s.Sources)
+		}
+		if len(s.ExclusiveArch) > 0 {
+			h.putStrings(rpmtag.ExclusiveArch, s.ExclusiveArch)
+		}
+		if s.Cookie != "" {
+			h.putString(rpmtag.Cookie, s.Cookie)
+		}
+	} else {
+		h.putString(rpmtag.SourceRPM, m.SourceRPM)
+		h.putString(rpmtag.Platform, m.Platform)
+	}
 
 	for _, s := range scriptSlots(m) {
 		if !s.script.present() {
@@ -294,8 +327,11 @@ func mainHeader(m *Metadata, ft *fileTable, c compression, pl payloadResult) ([]
 
 	ft.putTags(h, pl.digests)
 
-	h.putDeps(rpmtag.ProvideName, rpmtag.ProvideVersion, rpmtag.ProvideFlags,
-		append(selfProvides(m), m.Provides...))
+	if m.Source != nil {
+		h.putDepsAsGiven(rpmtag.ProvideName, rpmtag.ProvideVersion, rpmtag.ProvideFlags, m.Provides)
+	} else {
+		h.putDeps(rpmtag.ProvideName, rpmtag.ProvideVersion, rpmtag.ProvideFlags, append(selfProvides(m), m.Provides...))
+	}
 	h.putDeps(rpmtag.RequireName, rpmtag.RequireVersion, rpmtag.RequireFlags,
 		requires(m, c, ft.largeFiles))
 	h.putDeps(rpmtag.ConflictName, rpmtag.ConflictVersion, rpmtag.ConflictFlags, m.Conflicts)
@@ -367,7 +403,9 @@ func lead(m *Metadata) []byte {
 	b := make([]byte, rpmtag.LeadSize)
 	copy(b, rpmtag.LeadMagic)
 	b[4], b[5] = 3, 0 // format 3.0
-	// b[6:8] type 0: binary package
+	if m.Source != nil {
+		b[7] = 1 // type 1: source package
+	}
 	arch, ok := leadArch[m.Arch]
 	if !ok {
 		arch = 1

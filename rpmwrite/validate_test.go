@@ -183,3 +183,37 @@ func TestWriteAcceptsEdgeCases(t *testing.T) {
 		}
 	}
 }
+
+// TestSourcePackageFiles checks what a source package accepts: bare
+// names of regular files only.
+func TestSourcePackageFiles(t *testing.T) {
+	m := Metadata{Name: "s", Version: "1", Release: "1", Arch: "x86_64", Summary: "s", License: "MIT", Source: &Source{Sources: []string{"s.tar.gz"}}}
+	body := func(name string) File {
+		return File{Path: name, Mode: 0o100644, Size: 2, Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("x\n")), nil }}
+	}
+	tests := []struct {
+		name string
+		file File
+		want string
+	}{
+		{"absolute", body("/usr/s.spec"), "have no directory"},
+		{"dot", body(".."), "is not a file name"},
+		{"control byte", body("s\x01.spec"), "byte 0x1"},
+		{"directory", File{Path: "d", Mode: 0o40755}, "regular files only"},
+		{"ghost", File{Path: "g", Mode: 0o100644, Flags: rpmtag.FileGhost}, "regular files only"},
+	}
+	for _, tc := range tests {
+		var out bytes.Buffer
+		err := Write(&out, m, []File{body("s.spec"), tc.file}, Options{Level: 3, TempDir: t.TempDir()})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want an error saying %q", tc.name, err, tc.want)
+		}
+	}
+	var out bytes.Buffer
+	if err := Write(&out, m, []File{body("s.spec"), body("s.tar.gz")}, Options{Level: 3, TempDir: t.TempDir()}); err != nil {
+		t.Fatalf("valid source package: %v", err)
+	}
+	if out.Bytes()[7] != 1 {
+		t.Errorf("lead type %d, want 1 (source)", out.Bytes()[7])
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -82,7 +81,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	if o.Dist != "" && !strings.HasPrefix(o.Dist, ".") || strings.ContainsAny(o.Dist, "- /%") {
 		return cli.Usage("build: --dist %q must start with \".\" and contain no \"-\", \"/\", \"%%\" or spaces", o.Dist)
 	}
-	compressor, level, err := parseCompress(o.Compress)
+	compressor, level, err := cli.ParseCompress(o.Compress)
 	if err != nil {
 		return cli.Usage("build: %v", err)
 	}
@@ -208,23 +207,6 @@ func elfDeps(name string, r io.ReaderAt, size int64, executable bool) ([]string,
 	}
 	d = d.Sorted()
 	return d.Requires, d.Provides, nil
-}
-
-// parseCompress parses ALGO[:LEVEL].
-func parseCompress(s string) (string, int, error) {
-	algo, lvl, hasLevel := strings.Cut(s, ":")
-	max := map[string]int{"zstd": 22, "xz": 9, "gzip": 9}[algo]
-	if max == 0 {
-		return "", 0, fmt.Errorf("--compress %q: algorithm must be zstd, xz or gzip", s)
-	}
-	if !hasLevel {
-		return algo, 0, nil
-	}
-	n, err := strconv.Atoi(lvl)
-	if err != nil || n < 1 || n > max {
-		return "", 0, fmt.Errorf("--compress %q: level must be 1 to %d", s, max)
-	}
-	return algo, n, nil
 }
 
 func isTerminal(w io.Writer) bool {

@@ -12,6 +12,7 @@ Commands:
 	gen        write one RPM spec per Go series
 	macros     write the RPM macros file for hand-written specs
 	mock       write mock configurations for the configured targets
+	srpm       write the source packages (spec and tarballs) for Koji and Copr
 	version    print gotc-spec's version
 
 Common flags:
@@ -58,6 +59,18 @@ network off, fixes the build host and times for reproducible packages
 and writes the macros file into the chroot. Targets and arches with no
 stock chroot (EPEL on i686) are skipped with a warning. With --check
 nothing is written; mock exits 1 when any file differs or is missing.
+
+gotc-spec srpm --sources DIR [-c FILE] [-o DIR] [--version V] [--dist D] [--compress ALGO[:LEVEL]]
+
+Srpm writes DIR/go-toolchain-<series>-<version>-<release>.src.rpm for
+every toolchain (or the one --version names) without rpmbuild: the spec
+gen writes and the toolchain's upstream tarballs from --sources, each
+checked against its SHA-256 first. The package is what rpmbuild -bs makes
+from that spec, tag for tag, except the copy of the parsed spec
+rpmbuild adds (RPMTAG_SPEC), which holds the building machine's paths.
+The payload is gzip level 9 (rpm's default for source packages) unless
+--compress says otherwise. SOURCE_DATE_EPOCH, or else the newest
+changelog entry, sets the build time and clamps file mtimes.
 
 Exit status:
 

@@ -24,6 +24,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runMacros(rest, stdout, stderr)
 	case "mock":
 		return runMock(rest, stdout, stderr)
+	case "srpm":
+		return runSRPM(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "gotc-spec %s\n", cli.Version)
 		return nil
@@ -31,7 +33,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage())
 		return nil
 	default:
-		return cli.Usage("unknown command %q (commands: validate, gen, macros, mock)", cmd)
+		return cli.Usage("unknown command %q (commands: validate, gen, macros, mock, srpm)", cmd)
 	}
 }
 

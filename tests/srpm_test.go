@@ -1,0 +1,114 @@
+package tests
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gotc/tests/testenv"
+)
+
+// TestSRPMEqualsRPMBuild writes the source packages of both real
+// toolchains with gotc-spec srpm and with rpmbuild -bs from the generated
+// specs, and checks they are the same package: rpm -qp --dump,
+// --requires, --provides, --changelog, the main tags and the
+// uncompressed payload, byte for byte. Then rpmbuild itself unpacks each
+// native source package and runs its %prep (checksum and extraction).
+func TestSRPMEqualsRPMBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("packs two real toolchains twice")
+	}
+	testenv.NeedTools(t, "rpmbuild", "rpm", "rpm2cpio", "sha256sum")
+	b := testenv.RPMBuild(t)
+	spec := testenv.Command(t, "gotc-spec")
+	env := []string{"SOURCE_DATE_EPOCH=" + b.SourceDateEpoch}
+	native, again, ref := t.TempDir(), t.TempDir(), t.TempDir()
+	testenv.Run(t, "", env, spec, "srpm", "-c", b.Config, "--sources", b.SourceDir, "-o", native)
+	testenv.Run(t, "", env, spec, "srpm", "-c", b.Config, "--sources", b.SourceDir, "-o", again)
+	specs, _ := filepath.Glob(filepath.Join(b.SpecDir, "*.spec"))
+	for _, s := range specs {
+		testenv.Run(t, "", env, "rpmbuild", "-bs",
+			"--define", "_sourcedir "+b.SourceDir,
+			"--define", "_srcrpmdir "+ref,
+			s)
+	}
+	refs, _ := filepath.Glob(filepath.Join(ref, "*.src.rpm"))
+	if len(refs) != len(specs) || len(refs) < 2 {
+		t.Fatalf("rpmbuild -bs wrote %v for %d specs", refs, len(specs))
+	}
+	query := func(rpm string, args ...string) string {
+		return testenv.Run(t, "", nil, "rpm", append(append([]string{"-qp"}, args...), rpm)...)
+	}
+	for _, r := range refs {
+		name := filepath.Base(r)
+		t.Run(name, func(t *testing.T) {
+			n := filepath.Join(native, name)
+			testenv.Run(t, "", nil, "rpm", "-K", "--nosignature", n)
+			for _, q := range [][]string{
+				{"--dump"}, {"--requires"}, {"--provides"}, {"--changelog"},
+				{"--qf", "[%{REQUIRENAME} %{REQUIREFLAGS} %{REQUIREVERSION}\n][%{PROVIDENAME} %{PROVIDEFLAGS} %{PROVIDEVERSION}\n]"},
+				{"--qf", "%{NAME}|%{EPOCH}|%{VERSION}|%{RELEASE}|%{ARCH}|%{OS}|%{SUMMARY}|%{LICENSE}|%{URL}|%{GROUP}|%{SOURCERPM}|%{SOURCEPACKAGE}|%{BUILDTIME}|[%{SOURCE} ]|[%{EXCLUSIVEARCH} ]|%{PAYLOADFORMAT}|%{PAYLOADCOMPRESSOR}|%{PAYLOADFLAGS}|%{SIZE}|%{ARCHIVESIZE}\n%{DESCRIPTION}\n"},
+				{"--qf", "[%{FILENAMES} %{FILEFLAGS} %{FILEMODES:perms} %{FILEUSERNAME} %{FILEGROUPNAME} %{FILEVERIFYFLAGS} %{FILEINODES} %{FILEDEVICES}\n]"},
+			} {
+				if want, got := query(r, q...), query(n, q...); want != got {
+					t.Errorf("rpm -qp %v differs:\n%s", q, lineDiff(want, got))
+				}
+			}
+			sum := func(rpm string) string {
+				return testenv.Run(t, "", nil, "bash", "-c", "set -o pipefail; rpm2cpio "+rpm+" | sha256sum")
+			}
+			if want, got := sum(r), sum(n); want != got {
+				t.Errorf("the uncompressed payloads differ: %s vs %s", want, got)
+			}
+			a, _ := os.ReadFile(n)
+			b2, _ := os.ReadFile(filepath.Join(again, name))
+			if !bytes.Equal(a, b2) {
+				t.Error("two runs wrote different bytes")
+			}
+			top := t.TempDir()
+			testenv.Run(t, "", nil, "rpmbuild", "-rp", "--nodeps", "--define", "_topdir "+top, n)
+			if _, err := os.Stat(filepath.Join(top, "BUILD")); err != nil {
+				t.Errorf("rpmbuild -rp left no BUILD tree: %v", err)
+			}
+		})
+	}
+}
+
+// TestSRPMRefuses covers unusable input: no --sources, a tarball whose
+// checksum is wrong, a missing tarball; each exits 2 and writes nothing.
+func TestSRPMRefuses(t *testing.T) {
+	spec := testenv.Command(t, "gotc-spec")
+	tbs := testenv.Toolchains(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "gotc.yaml")
+	if err := os.WriteFile(cfg, []byte(testenv.Config(tbs[:1], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad")
+	os.Mkdir(bad, 0o755)
+	os.WriteFile(filepath.Join(bad, tbs[0].File), []byte("not the tarball"), 0o644)
+	out := filepath.Join(dir, "out")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no sources", []string{"srpm", "-c", cfg, "-o", out}, "--sources DIR is required"},
+		{"checksum", []string{"srpm", "-c", cfg, "--sources", bad, "-o", out}, "checksum mismatch"},
+		{"missing", []string{"srpm", "-c", cfg, "--sources", dir, "-o", out}, "no such file"},
+		{"bad compression", []string{"srpm", "-c", cfg, "--sources", bad, "-o", out, "--compress", "lz4"}, "algorithm must be"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := testenv.Output("", nil, spec, tc.args...)
+			if code := exitCode(err); code != 2 || !strings.Contains(res, tc.want) {
+				t.Errorf("exit %d, output %q; want 2 and %q", code, res, tc.want)
+			}
+			if left, _ := os.ReadDir(out); len(left) > 0 {
+				t.Errorf("left in the output directory: %v", left)
+			}
+		})
+	}
+}
