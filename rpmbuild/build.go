@@ -330,10 +330,11 @@ func assemble(p *toolchain.Plan, t *Tree, opt Options) (*contents, error) {
 	}
 	main := p.Main().Name
 	now := clamp
-	dir := func(path string) rpmwrite.File {
-		return rpmwrite.File{Path: path, Mode: 0o40755, MTime: now}
+	for _, pkg := range p.Packages {
+		for _, d := range p.SharedDirs {
+			files[pkg.Name] = append(files[pkg.Name], rpmwrite.File{Path: d, Mode: 0o40755, MTime: now})
+		}
 	}
-	files[main] = append(files[main], dir(p.Config.Layout.Root), dir(p.GOROOT))
 	for _, g := range p.Ghosts {
 		f := rpmwrite.File{Path: g.Path, Mode: 0o100644, MTime: now, Flags: rpmtag.FileGhost}
 		if g.LinkTo != "" {

@@ -75,6 +75,7 @@ type macrosData struct {
 	DepExcludeTail             string
 	GoEnv                      string
 	InstallLinks, Files, Check string
+	Dirs                       string
 	Post, Postun               string
 }
 
@@ -113,6 +114,7 @@ func newMacrosData(c *toolchain.Config, placeholder string, opt Options) (*macro
 		GoEnv:              body(p.GoEnvScript()),
 		InstallLinks:       body(strings.ReplaceAll(InstallLinks(p), "%{buildroot}", markBuildroot)),
 		Files:              body(MainFiles(p, p.GOROOT)),
+		Dirs:               body(SharedDirs(p, p.GOROOT)),
 		Check:              body(Check(p, markBuildroot+p.GOROOT, markGoarch)),
 		Post:               body(s.Post),
 		Postun:             body(s.Postun),

@@ -93,6 +93,7 @@ func TestMacrosExpand(t *testing.T) {
 				"gotc_goenv":               p.GoEnvScript(),
 				"gotc_install_links":       strings.ReplaceAll(InstallLinks(p), "%{buildroot}", "/BUILDROOT"),
 				"gotc_files":               MainFiles(p, p.GOROOT),
+				"gotc_dirs":                SharedDirs(p, p.GOROOT),
 				"gotc_check":               Check(p, "/BUILDROOT"+p.GOROOT, "amd64"),
 				"gotc_post":                s.Post,
 				"gotc_postun":              s.Postun,

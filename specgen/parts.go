@@ -46,11 +46,25 @@ func InstallLinks(p *toolchain.Plan) string {
 	return strings.Join(lines, "\n")
 }
 
+// SharedDirs is the %files lines of the directories every package of
+// the toolchain owns (toolchain.Plan.SharedDirs); goroot is how the spec
+// names the toolchain root ("%{goroot}").
+func SharedDirs(p *toolchain.Plan, goroot string) string {
+	lines := make([]string, len(p.SharedDirs))
+	for i, d := range p.SharedDirs {
+		if d == p.GOROOT {
+			d = goroot
+		}
+		lines[i] = "%dir " + d
+	}
+	return strings.Join(lines, "\n")
+}
+
 // MainFiles is the main package's %files lines besides its file list:
-// the directories it owns, the ghosts and the versioned commands. goroot
+// the shared directories, the ghosts and the versioned commands. goroot
 // is how the spec names the toolchain root ("%{goroot}").
 func MainFiles(p *toolchain.Plan, goroot string) string {
-	lines := []string{"%dir " + p.Config.Layout.Root, "%dir " + goroot}
+	lines := []string{SharedDirs(p, goroot)}
 	for _, g := range p.Ghosts {
 		lines = append(lines, "%ghost "+g.Path)
 	}

@@ -64,6 +64,7 @@ type data struct {
 	ListNames          []string
 	InstallLinks       string
 	MainFiles          string
+	SharedDirs         string
 	Check              string
 	Scriptlets         toolchain.Scriptlets
 	UpdateAlternatives string
@@ -104,6 +105,7 @@ func newData(p *toolchain.Plan, opt Options) *data {
 	}
 	d.InstallLinks = InstallLinks(p)
 	d.MainFiles = MainFiles(p, "%{goroot}")
+	d.SharedDirs = SharedDirs(p, "%{goroot}")
 	d.Check = Check(p, "%{buildroot}%{goroot}", "%{goarch}")
 	return d
 }

@@ -38,6 +38,11 @@ type Plan struct {
 	Links []Link
 	// Ghosts are %ghost entries of the main package.
 	Ghosts []Ghost
+	// SharedDirs are the directories every package of the toolchain owns
+	// (layout.root and GOROOT): whichever package is erased last removes
+	// them, so erasing the main package before its subpackages leaves no
+	// empty toolchain directory behind.
+	SharedDirs []string
 	// Arches are the RPM arches with a source, sorted.
 	Arches []string
 }
@@ -159,6 +164,7 @@ func (c *Config) plan(t *Toolchain) *Plan {
 		Epoch:      t.Epoch,
 	}
 	p.GOROOT = path.Join(c.Layout.Root, p.expand(c.Layout.Dir))
+	p.SharedDirs = []string{c.Layout.Root, p.GOROOT}
 	for arch := range t.Sources {
 		p.Arches = append(p.Arches, arch)
 	}

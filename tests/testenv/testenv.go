@@ -158,20 +158,57 @@ func GOROOTs() ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("go env GOROOT: %w", err)
 	}
-	modcache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	second, err := FetchGOROOT(SecondSeries)
 	if err != nil {
-		return nil, fmt.Errorf("go env GOMODCACHE: %w", err)
-	}
-	second := filepath.Join(strings.TrimSpace(string(modcache)), "golang.org", "toolchain@v0.0.1-"+SecondSeries+".linux-"+runtime.GOARCH)
-	if _, err := os.Stat(filepath.Join(second, "VERSION")); err != nil {
-		cmd := exec.Command("go", "version")
-		cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+SecondSeries)
-		cmd.Dir = os.TempDir()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("fetching %s: %v\n%s", SecondSeries, err, out)
-		}
+		return nil, err
 	}
 	return []string{strings.TrimSpace(string(local)), second}, nil
+}
+
+// FetchGOROOT returns the root of Go release goversion (go1.27.2) in the
+// module cache, fetching it from the module proxy with
+// `GOTOOLCHAIN=<goversion> go version` when it is missing.
+func FetchGOROOT(goversion string) (string, error) {
+	modcache, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMODCACHE: %w", err)
+	}
+	root := filepath.Join(strings.TrimSpace(string(modcache)), "golang.org", "toolchain@v0.0.1-"+goversion+".linux-"+runtime.GOARCH)
+	if _, err := os.Stat(filepath.Join(root, "VERSION")); err != nil {
+		cmd := exec.Command("go", "version")
+		cmd.Env = append(os.Environ(), "GOTOOLCHAIN="+goversion)
+		cmd.Dir = os.TempDir()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return "", fmt.Errorf("fetching %s: %v\n%s", goversion, err, out)
+		}
+	}
+	return root, nil
+}
+
+var (
+	fetchMu sync.Mutex
+	fetched = map[string]Tarball{}
+)
+
+// FetchedTarball returns the upstream-shaped tarball of Go release
+// goversion (go1.27.2), fetched from the module proxy and made once.
+func FetchedTarball(t testing.TB, goversion string) Tarball {
+	t.Helper()
+	fetchMu.Lock()
+	defer fetchMu.Unlock()
+	if tb, ok := fetched[goversion]; ok {
+		return tb
+	}
+	root, err := FetchGOROOT(goversion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbs, err := tarballsOf(CacheDir(t), []string{root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetched[goversion] = tbs[0]
+	return tbs[0]
 }
 
 func makeTarballs(dir string) ([]Tarball, error) {
@@ -179,6 +216,11 @@ func makeTarballs(dir string) ([]Tarball, error) {
 	if err != nil {
 		return nil, err
 	}
+	return tarballsOf(dir, roots)
+}
+
+// tarballsOf makes (or finds in dir) the tarball of each GOROOT.
+func tarballsOf(dir string, roots []string) ([]Tarball, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
