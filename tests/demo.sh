@@ -26,6 +26,14 @@ echo "== gotc-spec gen"
 "$bin/gotc-spec" gen -c "$out/gotc.yaml" -o "$out/specs"
 "$bin/gotc-spec" gen -c "$out/gotc.yaml" -o "$out/specs" --check && echo "specs up to date"
 
+echo "== gotc-spec macros, mock and srpm"
+"$bin/gotc-spec" macros -c "$out/gotc.yaml" -o "$out/macros.gotc"
+"$bin/gotc-spec" mock -c "$out/gotc.yaml" -o "$out/mock"
+SOURCE_DATE_EPOCH=1763640000 "$bin/gotc-spec" srpm -c "$out/gotc.yaml" --sources "$out/SOURCES" -o "$out/SRPMS-native"
+for srpm in "$out"/SRPMS-native/*.src.rpm; do
+  printf '%-60s %s\n' "$(basename "$srpm")" "$(rpm -K --nosignature "$srpm" | sed 's/.*: //')"
+done
+
 echo "== rpmspec -P and rpmlint"
 for spec in "$out"/specs/*.spec; do rpmspec -P "$spec" >/dev/null && echo "rpmspec -P $spec: ok"; done
 rpmlint --config tests/rpmlint.toml "$out"/specs/*.spec | tail -1

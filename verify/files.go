@@ -103,14 +103,18 @@ func (v *verifier) checkRules(p *pkgInfo) {
 	for _, l := range plan.Links {
 		extra[l.Path] = true
 	}
-	extra[plan.Config.Layout.Root] = true
+	shared := map[string]bool{} // owned by every package of the toolchain
+	for _, d := range plan.SharedDirs {
+		shared[d] = true
+		if _, ok := p.index[d]; !ok {
+			v.add(p, Warning, CheckFiles, d, "not owned: erasing this package last leaves the directory behind")
+		}
+	}
 	for i := range p.pkg.Files {
 		f := &p.pkg.Files[i]
-		if f.Path == plan.GOROOT {
-			if !main {
-				v.add(p, Error, CheckFiles, f.Path, "the toolchain root belongs in %s", plan.Main().Name)
-			} else if !f.IsDir() {
-				v.add(p, Error, CheckFiles, f.Path, "the toolchain root is a %s, not a directory", typeName(f.Mode))
+		if shared[f.Path] {
+			if !f.IsDir() {
+				v.add(p, Error, CheckFiles, f.Path, "a %s, not a directory", typeName(f.Mode))
 			}
 			continue
 		}
