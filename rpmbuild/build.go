@@ -54,6 +54,9 @@ type Options struct {
 	FrameSize int64
 	// TempDir is where payloads are spooled.
 	TempDir string
+	// Sign, when set, signs each package's header (see
+	// rpmwrite.Options.Sign and gotc/signing).
+	Sign func(header []byte) (tag uint32, sig []byte, err error)
 	// Progress, when set, is called as packages are compressed, with
 	// where one of them stands. Calls are serialised per package but may
 	// come from several goroutines.
@@ -200,7 +203,7 @@ func preparePackage(p *toolchain.Plan, pkg *toolchain.Package, c *contents, outD
 		return nil, "", err
 	}
 	out := filepath.Join(outDir, fmt.Sprintf("%s-%s-%s.%s.rpm", m.Name, m.Version, m.Release, arch))
-	wopt := rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, Threads: 1, TempDir: opt.TempDir, FrameSize: frameSize}
+	wopt := rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, Threads: 1, TempDir: opt.TempDir, FrameSize: frameSize, Sign: opt.Sign}
 	if opt.Progress != nil {
 		pr := Progress{Package: pkg.Name}
 		for _, f := range c.files[pkg.Name] {

@@ -35,6 +35,8 @@ type SourceOptions struct {
 	Level      int
 	// TempDir is where the payload is spooled.
 	TempDir string
+	// Sign, when set, signs the header (see rpmwrite.Options.Sign).
+	Sign func(header []byte) (tag uint32, sig []byte, err error)
 }
 
 // BuildSource writes the source package of plan p — the spec gotc-spec
@@ -116,7 +118,7 @@ func BuildSource(p *toolchain.Plan, spec []byte, sourcesDir, outDir string, opt 
 
 	out := filepath.Join(outDir, fmt.Sprintf("%s-%s-%s.src.rpm", p.Name, p.RPMVersion, release))
 	err := atomicfile.Write(out, 0o644, func(w io.Writer) error {
-		return rpmwrite.Write(w, m, files, rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, TempDir: opt.TempDir})
+		return rpmwrite.Write(w, m, files, rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, TempDir: opt.TempDir, Sign: opt.Sign})
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("writing %s: %w", filepath.Base(out), err)

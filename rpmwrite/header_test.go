@@ -119,11 +119,11 @@ func TestNormalizeDeps(t *testing.T) {
 func TestSignatureLongSizes(t *testing.T) {
 	hdr := []byte("header")
 	md5sum := make([]byte, 16)
-	small, err := signatureHeader(hdr, md5sum, payloadResult{archiveSize: 1000, compressedSize: 500})
+	small, err := signatureHeader(hdr, md5sum, payloadResult{archiveSize: 1000, compressedSize: 500}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	large, err := signatureHeader(hdr, md5sum, payloadResult{archiveSize: 5 << 30, compressedSize: 1 << 30})
+	large, err := signatureHeader(hdr, md5sum, payloadResult{archiveSize: 5 << 30, compressedSize: 1 << 30}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

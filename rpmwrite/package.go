@@ -228,7 +228,7 @@ func (p *Package) Finish(w io.Writer) error {
 	if err := p.copyFrames(md5h); err != nil {
 		return err
 	}
-	sig, err := signatureHeader(hdr, md5h.Sum(nil), pl)
+	sig, err := signatureHeader(hdr, md5h.Sum(nil), pl, p.opt.Sign)
 	if err != nil {
 		return fmt.Errorf("rpmwrite: building signature: %w", err)
 	}

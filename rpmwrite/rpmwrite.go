@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 
@@ -183,6 +184,12 @@ type Options struct {
 	// Go toolchain's binaries 0.3% at 64 MiB, 5% at 32 MiB. 0 writes one
 	// frame.
 	FrameSize int64
+	// Sign, when set, signs the main header (with its magic) and returns
+	// the signature header tag and the OpenPGP signature to store, as
+	// rpmsign --addsign does (see gotc/signing). The reserved space
+	// shrinks by what the signature adds, so the signature header keeps
+	// the size it has unsigned.
+	Sign func(header []byte) (tag uint32, sig []byte, err error)
 	// Progress, when set, is called as bodies are compressed, after each
 	// regular file (or the part of one a frame holds), with the number of
 	// regular files completed and the body bytes compressed so far. Calls
@@ -356,7 +363,7 @@ const gpgReservedSpace = 4096
 // signatureHeader builds the signature header rpmbuild 4.18 writes: SHA1
 // and SHA256 of the main header, MD5 of header and payload, the
 // header+payload and archive sizes, and zeroed space for a later signature.
-func signatureHeader(hdr, md5sum []byte, pl payloadResult) ([]byte, error) {
+func signatureHeader(hdr, md5sum []byte, pl payloadResult, sign func([]byte) (uint32, []byte, error)) ([]byte, error) {
 	sha1sum := sha1.Sum(hdr)
 	sha256sum := sha256.Sum256(hdr)
 	size := int64(len(hdr)) + pl.compressedSize
@@ -386,6 +393,26 @@ func signatureHeader(hdr, md5sum []byte, pl payloadResult) ([]byte, error) {
 		reserved -= len(after) - len(before)
 	}
 	reserved += gpgReservedSpace
+	if sign != nil {
+		tag, sig, err := sign(hdr)
+		if err != nil {
+			return nil, err
+		}
+		before, err := h.encode(rpmtag.HeaderSignatures)
+		if err != nil {
+			return nil, err
+		}
+		h.putBin(tag, sig)
+		after, err := h.encode(rpmtag.HeaderSignatures)
+		if err != nil {
+			return nil, err
+		}
+		if grown := len(after) - len(before); grown < reserved {
+			reserved -= grown
+		} else {
+			return nil, fmt.Errorf("a %d-byte signature does not fit the %d bytes reserved for it", grown, reserved)
+		}
+	}
 	h.putBin(rpmtag.SigReservedSpace, make([]byte, reserved))
 	return h.encode(rpmtag.HeaderSignatures)
 }

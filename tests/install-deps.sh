@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the real RPM tools gotc's tests judge against, when missing.
 # Debian packages: rpm (rpm, rpmbuild, rpmspec, rpm2cpio), rpmlint,
-# createrepo-c, dnf, zstd, cpio. Needs root (apt-get) only when something
+# createrepo-c, dnf, zstd, cpio, gpg (keys for the signing tests), python3
+# (mock configurations are Python). Needs root (apt-get) only when something
 # is missing.
 set -euo pipefail
 declare -A pkg_of=(
   [rpm]=rpm [rpmbuild]=rpm [rpmspec]=rpm [rpm2cpio]=rpm
   [rpmlint]=rpmlint [createrepo_c]=createrepo-c [dnf]=dnf
   [zstd]=zstd [cpio]=cpio [xz]=xz-utils [bzip2]=bzip2 [gcc]=gcc
+  [rpmsign]=rpm [gpg]=gpg [gpg-agent]=gpg-agent [python3]=python3
 )
 missing=()
 for tool in "${!pkg_of[@]}"; do

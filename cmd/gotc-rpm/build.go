@@ -39,6 +39,8 @@ type buildOptions struct {
 	Dist string
 	// Quiet turns the progress display off.
 	Quiet bool
+	// Sign holds the signing flags.
+	Sign cli.SignFlags
 	// Threads compress in parallel.
 	Threads int
 }
@@ -53,6 +55,7 @@ func (o *buildOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Compress, "compress", "zstd:19", "payload compression: zstd:N, xz:N or gzip:N")
 	fs.StringVar(&o.Dist, "dist", "", "dist tag appended to Release, as %{?dist} (e.g. .fc41)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress display")
+	o.Sign.AddFlags(fs)
 	fs.IntVar(&o.Threads, "threads", runtime.NumCPU(), "compression threads")
 }
 
@@ -80,6 +83,10 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	if o.Dist != "" && !strings.HasPrefix(o.Dist, ".") || strings.ContainsAny(o.Dist, "- /%") {
 		return cli.Usage("build: --dist %q must start with \".\" and contain no \"-\", \"/\", \"%%\" or spaces", o.Dist)
+	}
+	signer, err := o.Sign.Signer()
+	if err != nil {
+		return err
 	}
 	compressor, level, err := cli.ParseCompress(o.Compress)
 	if err != nil {
@@ -118,6 +125,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	showProgress := !o.Quiet && isTerminal(stderr)
 	for _, p := range plans {
+		bopt.Sign = cli.SignAt(signer, rpmbuild.BuildTime(p, epoch))
 		if showProgress {
 			view := newProgressView(p)
 			bopt.Progress = func(pr rpmbuild.Progress) {

@@ -31,6 +31,8 @@ type srpmOptions struct {
 	Dist string
 	// Compress is ALGO[:LEVEL] for the payload.
 	Compress string
+	// Sign holds the signing flags.
+	Sign cli.SignFlags
 }
 
 func (o *srpmOptions) addFlags(fs *pflag.FlagSet) {
@@ -40,6 +42,7 @@ func (o *srpmOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Version, "version", "", "build only this toolchain (1.26.8 or 1.26)")
 	fs.StringVar(&o.Dist, "dist", "", "appended to the Release, as %{?dist} (.fc43)")
 	fs.StringVar(&o.Compress, "compress", "gzip:9", "payload compression: gzip[:1-9], xz[:1-9] or zstd[:1-22]")
+	o.Sign.AddFlags(fs)
 }
 
 func runSRPM(args []string, stdout, stderr io.Writer) error {
@@ -55,6 +58,10 @@ func runSRPM(args []string, stdout, stderr io.Writer) error {
 	compressor, level, err := cli.ParseCompress(o.Compress)
 	if err != nil {
 		return cli.Usage("%v", err)
+	}
+	signer, err := o.Sign.Signer()
+	if err != nil {
+		return err
 	}
 	epoch, err := sde.Parse(os.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
@@ -82,6 +89,7 @@ func runSRPM(args []string, stdout, stderr io.Writer) error {
 		}
 		r, err := rpmbuild.BuildSource(p, spec.Bytes(), o.Sources, o.OutDir, rpmbuild.SourceOptions{
 			Dist: o.Dist, SourceDateEpoch: epoch, Compressor: compressor, Level: level, TempDir: o.OutDir,
+			Sign: cli.SignAt(signer, rpmbuild.BuildTime(p, epoch)),
 		})
 		var xerr *rpmbuild.ExtractError
 		switch {

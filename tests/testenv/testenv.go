@@ -361,3 +361,35 @@ func NeedTools(t testing.TB, names ...string) {
 		NeedTool(t, name)
 	}
 }
+
+// GPGKey makes an OpenPGP key with real gpg in a scratch home — algo is
+// gpg's name (rsa3072, ed25519), passphrase may be empty — and returns
+// the armored secret and public key files and the gpg home.
+func GPGKey(t testing.TB, algo, passphrase string) (secret, public, home string) {
+	t.Helper()
+	gpg := NeedTool(t, "gpg")
+	dir := t.TempDir()
+	home = filepath.Join(dir, "home")
+	if err := os.Mkdir(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) []byte {
+		t.Helper()
+		cmd := exec.Command(gpg, append([]string{"--batch", "--homedir", home, "--pinentry-mode", "loopback", "--passphrase", passphrase}, args...)...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("gpg %v: %v", args, err)
+		}
+		return out
+	}
+	run("--quick-gen-key", "gotc test "+algo+" <test@example.org>", algo, "sign", "never")
+	secret, public = filepath.Join(dir, "secret.asc"), filepath.Join(dir, "public.asc")
+	if err := os.WriteFile(secret, run("--armor", "--export-secret-keys"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(public, run("--armor", "--export"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { exec.Command("gpgconf", "--homedir", home, "--kill", "all").Run() })
+	return secret, public, home
+}
