@@ -126,6 +126,9 @@ func TestLifecycle(t *testing.T) {
 		if err != nil || !strings.HasPrefix(string(out), "go version "+step.current.GoVersion+" ") {
 			t.Errorf("%s: go version: %v %s", step.name, err, out)
 		}
+		if out, err := testenv.Output("", nil, rpmCmd, "selfcheck", "--root", root); err != nil || !strings.Contains(out, fmt.Sprintf("%d toolchain(s) in %s, alternatives mode auto: 0 error(s), 0 warning(s)", len(step.registered), root)) {
+			t.Errorf("%s: gotc-rpm selfcheck: %v\n%s", step.name, err, out)
+		}
 		for _, tb := range step.gone {
 			if _, err := os.Lstat(filepath.Join(root, goroot(tb))); err == nil {
 				left, _ := exec.Command("find", filepath.Join(root, goroot(tb))).CombinedOutput()
@@ -134,7 +137,20 @@ func TestLifecycle(t *testing.T) {
 		}
 	}
 
+	// selfcheck finds a go.env an admin edited.
+	env := filepath.Join(root, goroot(v126), "go.env")
+	saved, _ := os.ReadFile(env)
+	os.WriteFile(env, []byte("GOTOOLCHAIN=auto\n"), 0o644)
+	out, err := testenv.Output("", nil, rpmCmd, "selfcheck", "--root", root)
+	if exitCode(err) != 1 || !strings.Contains(out, "says GOTOOLCHAIN=auto, want local") || !strings.Contains(out, "go env GOTOOLCHAIN is auto") {
+		t.Errorf("selfcheck of an edited go.env: exit %d\n%s", exitCode(err), out)
+	}
+	os.WriteFile(env, saved, 0o644)
+
 	dnf("remove", "go-toolchain-"+series(v126))
+	if out, err := testenv.Output("", nil, rpmCmd, "selfcheck", "--root", root); err != nil || !strings.Contains(out, "0 toolchain(s)") {
+		t.Errorf("selfcheck after erasing everything: %v\n%s", err, out)
+	}
 	if got := registered(t, root); len(got) != 0 {
 		t.Errorf("after erasing every toolchain, still registered: %v", got)
 	}

@@ -149,3 +149,12 @@ var ISA = map[string]string{
 	"s390x":   "s390-64",
 	"i686":    "x86-32",
 }
+
+// Defaults returns the configuration every default gives, with no
+// toolchains: the layout, alternatives and go.env settings a system
+// check assumes when no gotc.yaml is at hand.
+func Defaults() *Config {
+	c := &Config{file: "(defaults)"}
+	c.applyDefaults()
+	return c
+}

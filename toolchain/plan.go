@@ -300,9 +300,13 @@ func (p *Plan) DependencyExcludeRegexp() string {
 
 // GoEnv returns the go.env settings the package writes, sorted by key,
 // GOTOOLCHAIN=local always included.
-func (p *Plan) GoEnv() [][2]string {
+func (p *Plan) GoEnv() [][2]string { return p.Config.GoEnvSettings() }
+
+// GoEnvSettings returns the go.env settings every packaged toolchain
+// has, sorted by key, GOTOOLCHAIN=local always included.
+func (c *Config) GoEnvSettings() [][2]string {
 	m := map[string]string{"GOTOOLCHAIN": "local"}
-	for k, v := range p.Config.GoEnv {
+	for k, v := range c.GoEnv {
 		m[k] = v
 	}
 	keys := make([]string, 0, len(m))

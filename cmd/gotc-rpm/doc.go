@@ -10,10 +10,12 @@ Commands:
 	build      build a toolchain's RPMs natively, without rpmbuild
 	diff       compare two RPMs by content, ignoring how they were built
 	inspect    print what an RPM contains, like rpm -qip and rpm -qlvp
+	selfcheck  check the toolchains installed on this system
 	verify     check toolchain RPMs: digests, structure, files, alternatives, ABI
 	version    print gotc-rpm's version
 
 gotc-rpm build [-c FILE] (--sources DIR | --goroot DIR) [-o DIR] [flags]
+              [--sign-key FILE [--sign-passphrase-file FILE]]
 
 Build writes every package of each toolchain in the configuration — the
 same packages rpmbuild makes from the spec gotc-spec generates: same
@@ -27,6 +29,8 @@ bounded whatever the toolchain's size. SOURCE_DATE_EPOCH (else the
 newest changelog entry) sets the build time and clamps file mtimes, so
 the same inputs give byte-identical RPMs. Files are written to a
 temporary name and renamed; an error or interrupt leaves no partial RPM.
+--sign-key adds the header signature rpmsign --addsign adds (RSA,
+EdDSA, ECDSA or DSA OpenPGP key as gpg --export-secret-keys writes it).
 
 	-c, --config FILE    configuration file (default gotc.yaml)
 	--sources DIR        directory with the tarballs the config names
@@ -127,10 +131,24 @@ naming it.
 	--json               {findings: [{level, check, package, path,
 	                     message}], packages, errors, warnings}
 
+gotc-rpm selfcheck [-c FILE] [--root DIR] [--no-run] [--json]
+
+Selfcheck checks the gotc toolchains installed under --root (default /):
+each toolchain directory is whole, its go.env says GOTOOLCHAIN=local
+(and the configuration's go_env), its go command runs and reports its
+own version, root and GOTOOLCHAIN=local (--no-run skips running it);
+every toolchain is registered with update-alternatives and nothing
+registered is gone; /usr/bin/go, its followers and the versioned
+commands lead to one installed toolchain, the highest-priority one in
+auto mode. -c gives the layout and alternatives the toolchains were
+packaged with; gotc's defaults otherwise. It reads the alternatives
+state files (/var/lib/alternatives, /var/lib/dpkg/alternatives) and
+needs neither rpm nor root.
+
 Exit status:
 
 	0  success
-	1  findings: verify found errors, diff found differences
+	1  findings: verify or selfcheck found errors, diff found differences
 	2  usage error or unusable input (not an RPM, truncated, corrupted)
 */
 package main

@@ -26,6 +26,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runDiff(rest, stdout, stderr)
 	case "inspect":
 		return runInspect(rest, stdout, stderr)
+	case "selfcheck":
+		return runSelfcheck(rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "gotc-rpm %s\n", cli.Version)
 		return nil
@@ -33,7 +35,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage())
 		return nil
 	default:
-		return cli.Usage("unknown command %q (commands: build, inspect, verify, diff, version)", cmd)
+		return cli.Usage("unknown command %q (commands: build, inspect, verify, diff, selfcheck, version)", cmd)
 	}
 }
 

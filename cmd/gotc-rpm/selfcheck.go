@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/pflag"
+
+	"gotc/internal/cli"
+	"gotc/selfcheck"
+	"gotc/toolchain"
+)
+
+// selfcheckOptions are the flags of gotc-rpm selfcheck.
+type selfcheckOptions struct {
+	// Config gives the layout, alternatives and go.env settings; empty
+	// means gotc's defaults.
+	Config string
+	// Root is the install root to check.
+	Root string
+	// NoRun skips running each toolchain's go command.
+	NoRun bool
+	// JSON selects the machine-readable report.
+	JSON bool
+}
+
+func (o *selfcheckOptions) addFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.Config, "config", "c", "", "configuration the toolchains were packaged with (default: gotc's defaults)")
+	fs.StringVar(&o.Root, "root", "/", "install root to check")
+	fs.BoolVar(&o.NoRun, "no-run", false, "do not run the toolchains' go commands")
+	fs.BoolVar(&o.JSON, "json", false, "print a JSON report instead of text")
+}
+
+func runSelfcheck(args []string, stdout, stderr io.Writer) error {
+	var o selfcheckOptions
+	fs := prog.NewFlagSet("selfcheck")
+	o.addFlags(fs)
+	if err := prog.Parse(fs, "selfcheck", args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return cli.Usage("selfcheck: unexpected argument %q", fs.Arg(0))
+	}
+	cfg := toolchain.Defaults()
+	if o.Config != "" {
+		var err error
+		if cfg, err = cli.LoadConfig(o.Config, stderr); err != nil {
+			return err
+		}
+	}
+	rep, err := selfcheck.Check(cfg, selfcheck.Options{Root: o.Root, Run: !o.NoRun})
+	if err != nil {
+		return &cli.ExitError{Code: cli.ExitUsage, Err: fmt.Errorf("selfcheck: %w", err)}
+	}
+	w := bufio.NewWriter(stdout)
+	if o.JSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if rep.Findings == nil {
+			rep.Findings = []selfcheck.Finding{}
+		}
+		if rep.Toolchains == nil {
+			rep.Toolchains = []selfcheck.Toolchain{}
+		}
+		err = enc.Encode(rep)
+	} else {
+		err = writeSelfcheck(w, rep)
+	}
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	if rep.Errors() > 0 {
+		return cli.Findings("selfcheck: %d error(s)", rep.Errors())
+	}
+	return nil
+}
+
+// writeSelfcheck prints the report: one line per toolchain, one per
+// finding, and a summary.
+func writeSelfcheck(w io.Writer, rep *selfcheck.Report) error {
+	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
+	for _, t := range rep.Toolchains {
+		state := "not registered"
+		if t.Registered {
+			state = fmt.Sprintf("registered, priority %d", t.Priority)
+		}
+		if t.Selected {
+			state += ", selected"
+		}
+		fmt.Fprintf(tw, "toolchain\t%s\t%s\t%s\n", t.Dir, t.GoVersion, state)
+	}
+	for _, f := range rep.Findings {
+		tc := f.Toolchain
+		if tc == "" {
+			tc = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Level, tc, f.Path, f.Message)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	mode := rep.Mode
+	if mode == "" {
+		mode = "none"
+	}
+	_, err := fmt.Fprintf(w, "%d toolchain(s) in %s, alternatives mode %s: %d error(s), %d warning(s)\n", len(rep.Toolchains), rep.Root, mode, rep.Errors(), rep.Warnings())
+	return err
+}

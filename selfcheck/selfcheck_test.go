@@ -1,0 +1,180 @@
+package selfcheck
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gotc/toolchain"
+)
+
+// fakeRoot lays out an install root as dnf leaves it with go1.26.8 and
+// go1.27.3 installed and 1.27.3 selected in auto mode. The go commands
+// are shell scripts that answer `go version` and `go env` the way the
+// real ones do.
+func fakeRoot(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	write := func(p, content string, mode os.FileMode) {
+		t.Helper()
+		full := filepath.Join(root, p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := func(p, target string) {
+		t.Helper()
+		full := filepath.Join(root, p)
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		os.Remove(full)
+		if err := os.Symlink(target, full); err != nil {
+			t.Fatal(err)
+		}
+	}
+	admin := "auto\n/usr/bin/go\ngofmt\n/usr/bin/gofmt\ngo-toolchain-current\n/usr/libexec/go-toolchain/current\n\n"
+	for _, v := range []struct{ version, series, prio string }{{"1.26.8", "1.26", "12608"}, {"1.27.3", "1.27", "12703"}} {
+		goroot := "/usr/libexec/go-toolchain/go" + v.version
+		write(goroot+"/VERSION", "go"+v.version+"\ntime 2026-11-01T00:00:00Z\n", 0o644)
+		write(goroot+"/go.env", "GOPROXY=https://proxy.golang.org,direct\nGOTOOLCHAIN=local\n", 0o644)
+		script := fmt.Sprintf(`#!/bin/sh
+dir=$(cd "$(dirname "$0")/.." && pwd)
+case "$1" in
+version) echo "go version go%s linux/amd64" ;;
+env) echo "$dir"; sed -n 's/^GOTOOLCHAIN=//p' "$dir/go.env" | tail -1 ;;
+esac
+`, v.version)
+		write(goroot+"/bin/go", script, 0o755)
+		write(goroot+"/bin/gofmt", "#!/bin/sh\n", 0o755)
+		link("/usr/bin/go"+v.series, "../libexec/go-toolchain/go"+v.version+"/bin/go")
+		link("/usr/bin/gofmt"+v.series, "../libexec/go-toolchain/go"+v.version+"/bin/gofmt")
+		admin += goroot + "/bin/go\n" + v.prio + "\n" + goroot + "/bin/gofmt\n" + goroot + "\n"
+	}
+	write("/var/lib/dpkg/alternatives/go", admin+"\n", 0o644)
+	link("/usr/bin/go", "/etc/alternatives/go")
+	link("/usr/bin/gofmt", "/etc/alternatives/gofmt")
+	link("/usr/libexec/go-toolchain/current", "/etc/alternatives/go-toolchain-current")
+	link("/etc/alternatives/go", "/usr/libexec/go-toolchain/go1.27.3/bin/go")
+	link("/etc/alternatives/gofmt", "/usr/libexec/go-toolchain/go1.27.3/bin/gofmt")
+	link("/etc/alternatives/go-toolchain-current", "/usr/libexec/go-toolchain/go1.27.3")
+	return root
+}
+
+func TestCheckClean(t *testing.T) {
+	root := fakeRoot(t)
+	rep, err := Check(toolchain.Defaults(), Options{Root: root, Run: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 0 {
+		t.Fatalf("findings on a clean root: %+v", rep.Findings)
+	}
+	if len(rep.Toolchains) != 2 || rep.Mode != "auto" {
+		t.Fatalf("report %+v", rep)
+	}
+	sel := rep.Toolchains[1]
+	if sel.GoVersion != "go1.27.3" || !sel.Selected || !sel.Registered || sel.Priority != 12703 || rep.Toolchains[0].Selected {
+		t.Errorf("toolchains %+v", rep.Toolchains)
+	}
+}
+
+func TestCheckFindings(t *testing.T) {
+	const g126, g127 = "/usr/libexec/go-toolchain/go1.26.8", "/usr/libexec/go-toolchain/go1.27.3"
+	edit := func(p, content string) func(string) error {
+		return func(root string) error { return os.WriteFile(filepath.Join(root, p), []byte(content), 0o644) }
+	}
+	relink := func(p, target string) func(string) error {
+		return func(root string) error {
+			os.Remove(filepath.Join(root, p))
+			return os.Symlink(target, filepath.Join(root, p))
+		}
+	}
+	remove := func(p string) func(string) error {
+		return func(root string) error { return os.RemoveAll(filepath.Join(root, p)) }
+	}
+	tests := []struct {
+		name   string
+		damage func(root string) error
+		path   string
+		want   string
+	}{
+		{"go.env auto", edit(g126+"/go.env", "GOTOOLCHAIN=auto\n"), g126 + "/go.env", "says GOTOOLCHAIN=auto, want local"},
+		{"go.env without GOTOOLCHAIN", edit(g126+"/go.env", "GOPROXY=direct\n"), g126 + "/go.env", "no GOTOOLCHAIN setting"},
+		{"go env disagrees", edit(g127+"/go.env", "GOTOOLCHAIN=local\nGOTOOLCHAIN=auto\n"), g127 + "/bin/go", "go env GOTOOLCHAIN is auto"},
+		{"missing gofmt", remove(g126 + "/bin/gofmt"), g126 + "/bin/gofmt", "missing"},
+		{"gofmt not executable", func(root string) error { return os.Chmod(filepath.Join(root, g126, "bin/gofmt"), 0o644) }, g126 + "/bin/gofmt", "not an executable file"},
+		{"VERSION of another release", edit(g126+"/VERSION", "go1.26.7\n"), g126, "holds go1.26.7, which belongs in /usr/libexec/go-toolchain/go1.26.7"},
+		{"go version disagrees", edit(g126+"/VERSION", "go1.26.7\n"), g126 + "/bin/go", `go version printed "go version go1.26.8 linux/amd64", but VERSION says go1.26.7`},
+		{"dangling alternative", remove(g126), g126 + "/bin/go", "registered with priority 12608 but missing"},
+		{"unregistered toolchain", func(root string) error {
+			return copyTree(filepath.Join(root, g126), filepath.Join(root, "/usr/libexec/go-toolchain/go1.25.1"), "go1.25.1")
+		}, "/usr/libexec/go-toolchain/go1.25.1", "not registered in alternatives group go"},
+		{"mixed follower", relink("/etc/alternatives/gofmt", g126+"/bin/gofmt"), "/usr/bin/gofmt", "leads to \"" + g126 + "/bin/gofmt\", but /usr/bin/go leads to"},
+		{"not the best in auto mode", func(root string) error {
+			if err := relink("/etc/alternatives/go", g126+"/bin/go")(root); err != nil {
+				return err
+			}
+			if err := relink("/etc/alternatives/gofmt", g126+"/bin/gofmt")(root); err != nil {
+				return err
+			}
+			return relink("/etc/alternatives/go-toolchain-current", g126)(root)
+		}, "/usr/bin/go", "auto mode but leads to " + g126 + "/bin/go, not to " + g127 + "/bin/go"},
+		{"go leads nowhere", relink("/etc/alternatives/go", "/nonexistent/go"), "/usr/bin/go", "leads nowhere"},
+		{"versioned command dangles", relink("/usr/bin/go1.26", "../libexec/go-toolchain/go1.26.1/bin/go"), "/usr/bin/go1.26", "leads to \"\""},
+		{"no group", remove("/var/lib/dpkg/alternatives/go"), "/var/lib/alternatives/go", "no alternatives group go"},
+		{"corrupt group", edit("/var/lib/dpkg/alternatives/go", "auto\n/usr/bin/go\n\n"+g126+"/bin/go\nhigh\n"), "", "priority \"high\" is not a number"},
+		{"follower registered wrong", edit("/var/lib/dpkg/alternatives/go", "auto\n/usr/bin/go\ngofmt\n/usr/bin/gofmt\ngo-toolchain-current\n/usr/libexec/go-toolchain/current\n\n"+
+			g126+"/bin/go\n12608\n"+g127+"/bin/gofmt\n"+g126+"\n"+g127+"/bin/go\n12703\n"+g127+"/bin/gofmt\n"+g127+"\n\n"), g126 + "/bin/go", "follower gofmt registered as"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			root := fakeRoot(t)
+			if err := tc.damage(root); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := Check(toolchain.Defaults(), Options{Root: root, Run: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range rep.Findings {
+				if f.Path == tc.path && strings.Contains(f.Message, tc.want) && f.Level == Error {
+					return
+				}
+			}
+			t.Errorf("no error at %s saying %q; findings:\n%s", tc.path, tc.want, describe(rep.Findings))
+		})
+	}
+}
+
+func describe(fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "  %s %s %s: %s\n", f.Level, f.Toolchain, f.Path, f.Message)
+	}
+	return b.String()
+}
+
+// copyTree copies a toolchain directory and sets its VERSION.
+func copyTree(from, to, version string) error {
+	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		dst := filepath.Join(to, rel)
+		if info.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, info.Mode().Perm())
+	})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(to, "VERSION"), []byte(version+"\n"), 0o644)
+}
