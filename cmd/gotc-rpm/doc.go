@@ -15,7 +15,6 @@ Commands:
 	version    print gotc-rpm's version
 
 gotc-rpm build [-c FILE] (--sources DIR | --goroot DIR) [-o DIR] [flags]
-              [--sign-key FILE [--sign-passphrase-file FILE]]
 
 Build writes every package of each toolchain in the configuration — the
 same packages rpmbuild makes from the spec gotc-spec generates: same
