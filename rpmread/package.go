@@ -3,6 +3,7 @@ package rpmread
 import (
 	"fmt"
 	"path"
+	"strings"
 
 	"gotc/rpmtag"
 )
@@ -84,6 +85,9 @@ type Package struct {
 	Files   []File
 	// FileDigestAlgo is FILEDIGESTALGO, MD5 (1) when the tag is absent.
 	FileDigestAlgo uint32
+	// Source is set for a source package (the SOURCEPACKAGE tag): its
+	// file paths are bare names ("x.spec"), in the header and payload.
+	Source bool
 
 	hdr   *Header
 	links map[int][]int // file index → its hardlink set
@@ -125,6 +129,7 @@ func newPackage(h *Header) (*Package, error) {
 		PayloadCompressor: h.String(rpmtag.PayloadCompressor),
 		PayloadFlags:      h.String(rpmtag.PayloadFlags),
 		FileDigestAlgo:    rpmtag.HashAlgoMD5,
+		Source:            h.Has(rpmtag.SourcePackage),
 		hdr:               h,
 	}
 	if e, ok := h.Int(rpmtag.Epoch); ok {
@@ -363,3 +368,9 @@ func (p *Package) NLink(i int) int {
 
 // cleanPath reports whether p is absolute and clean.
 func cleanPath(p string) bool { return len(p) > 0 && p[0] == '/' && path.Clean(p) == p }
+
+// SourceName reports whether p is a file name a source package can
+// hold: one path element.
+func SourceName(p string) bool {
+	return p != "" && p != "." && p != ".." && !strings.Contains(p, "/")
+}

@@ -350,6 +350,9 @@ func (p *PayloadReader) readNewc(start int64, crc bool) (*Entry, error) {
 		return nil, io.EOF
 	}
 	path, err := normalisePath(sname)
+	if p.pkg.Source {
+		path, err = sourceEntryName(sname)
+	}
 	if err != nil {
 		return nil, formatErr("payload", start, ErrUnsafePath, "%v", err)
 	}
@@ -382,7 +385,7 @@ func (p *PayloadReader) readStripped(start int64) (*Entry, error) {
 	}
 	i := int(fx)
 	f := &p.pkg.Files[i]
-	if !cleanPath(f.Path) {
+	if !cleanPath(f.Path) && !(p.pkg.Source && SourceName(f.Path)) {
 		return nil, formatErr("payload", start, ErrUnsafePath, "header path %q is not absolute and clean", f.Path)
 	}
 	e := &Entry{
@@ -493,6 +496,16 @@ func normalisePath(name string) (string, error) {
 	}
 	if !cleanPath(p) {
 		return "", fmt.Errorf("%q is not a clean path below /", name)
+	}
+	return p, nil
+}
+
+// sourceEntryName maps a source package's payload name ("x.spec", as
+// rpmbuild -bs writes it, or "./x.spec") to its header name.
+func sourceEntryName(name string) (string, error) {
+	p := strings.TrimPrefix(name, "./")
+	if !SourceName(p) {
+		return "", fmt.Errorf("%q is not a file name a source package holds", name)
 	}
 	return p, nil
 }

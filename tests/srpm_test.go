@@ -38,6 +38,30 @@ func TestSRPMEqualsRPMBuild(t *testing.T) {
 	if len(refs) != len(specs) || len(refs) < 2 {
 		t.Fatalf("rpmbuild -bs wrote %v for %d specs", refs, len(specs))
 	}
+	// gotc-rpm verify checks a source package against the configuration:
+	// rpmbuild's and ours pass; a configuration whose spec or checksums
+	// differ does not.
+	rpmCmd := testenv.Command(t, "gotc-rpm")
+	natives, _ := filepath.Glob(filepath.Join(native, "*.src.rpm"))
+	all := append(append([]string{}, natives...), refs...)
+	if out, err := testenv.Output("", nil, rpmCmd, append([]string{"verify", "-c", b.Config}, all...)...); err != nil {
+		t.Errorf("verify of the source packages: %v\n%s", err, out)
+	}
+	cfgText, _ := os.ReadFile(b.Config)
+	drift := filepath.Join(t.TempDir(), "gotc.yaml")
+	os.WriteFile(drift, append([]byte("go_env: {GOFLAGS: \"-mod=mod\"}\n"), cfgText...), 0o644)
+	out, err := testenv.Output("", nil, rpmCmd, append([]string{"verify", "-c", drift}, natives...)...)
+	if exitCode(err) != 1 || !strings.Contains(out, "differs from what gotc-spec gen writes") {
+		t.Errorf("verify against a configuration with another go_env: exit %d\n%s", exitCode(err), out)
+	}
+	tbs := testenv.Toolchains(t)
+	wrongSum := filepath.Join(t.TempDir(), "gotc.yaml")
+	os.WriteFile(wrongSum, []byte(strings.Replace(string(cfgText), tbs[0].SHA256, strings.Repeat("0", 64), 1)), 0o644)
+	out, err = testenv.Output("", nil, rpmCmd, append([]string{"verify", "-c", wrongSum}, natives...)...)
+	if exitCode(err) != 1 || !strings.Contains(out, "the configuration says "+strings.Repeat("0", 64)) {
+		t.Errorf("verify against a configuration with another checksum: exit %d\n%s", exitCode(err), out)
+	}
+
 	query := func(rpm string, args ...string) string {
 		return testenv.Run(t, "", nil, "rpm", append(append([]string{"-qp"}, args...), rpm)...)
 	}

@@ -23,6 +23,9 @@ type owner struct {
 func (v *verifier) checkCoinstall() {
 	byPath := map[string][]owner{}
 	for _, p := range v.pkgs {
+		if p.pkg.Source {
+			continue // installs nothing
+		}
 		for i := range p.pkg.Files {
 			f := &p.pkg.Files[i]
 			if p.index[f.Path] != i {

@@ -73,6 +73,8 @@ func (v *verifier) planFromConfig(p *pkgInfo) {
 // checkIdentity compares epoch, release and arch with the plan's.
 func (v *verifier) checkIdentity(p *pkgInfo) {
 	switch arch := p.pkg.Arch; {
+	case p.pkg.Source:
+		// A source package records the arch of the machine that built it.
 	case p.part.Noarch && arch != "noarch":
 		v.add(p, Error, CheckFiles, "", "arch %s, the configuration makes %s noarch", arch, p.part.Name)
 	case !p.part.Noarch && arch == "noarch":

@@ -39,12 +39,20 @@ type pkgInfo struct {
 	// goEnv is the payload content of GOROOT/go.env when goEnvRead.
 	goEnv     []byte
 	goEnvRead bool
+	// spec is the payload content of a source package's spec when
+	// specRead.
+	spec     []byte
+	specRead bool
 	// elf lists the ELF files analysed for the abi check.
 	elf []elfInfo
 }
 
 // maxGoEnv bounds how much of go.env is kept; the real one is ~500 bytes.
 const maxGoEnv = 64 << 10
+
+// maxSpec bounds how much of a source package's spec is kept; gotc's are
+// ~7 KB.
+const maxSpec = 1 << 20
 
 // payloadBound is the decompression bound: four times the header's SIZE
 // plus the cpio framing of every header entry and 1 MiB of slack. A
@@ -148,6 +156,10 @@ func (v *verifier) checkHeaderStructure(p *pkgInfo) {
 	for i := range p.pkg.Files {
 		f := &p.pkg.Files[i]
 		switch {
+		case p.pkg.Source:
+			if !rpmread.SourceName(f.Path) {
+				v.add(p, Error, CheckStructure, f.Path, "a source package's files are bare names")
+			}
 		case !strings.HasPrefix(f.Path, "/"):
 			v.add(p, Error, CheckStructure, f.Path, "path is not absolute")
 		case hasDotDot(f.Path):
@@ -293,6 +305,11 @@ func (v *verifier) readBody(p *pkgInfo, e *rpmread.Entry, f *rpmread.File) error
 		keep = &bytes.Buffer{}
 		body = io.TeeReader(body, keep)
 	}
+	var spec *bytes.Buffer
+	if p.pkg.Source && f.Flags&rpmtag.FileSpecfile != 0 && e.Size <= maxSpec {
+		spec = &bytes.Buffer{}
+		body = io.TeeReader(body, spec)
+	}
 	var magic [4]byte
 	n, err := io.ReadFull(body, magic[:])
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
@@ -309,6 +326,9 @@ func (v *verifier) readBody(p *pkgInfo, e *rpmread.Entry, f *rpmread.File) error
 	}
 	if keep != nil {
 		p.goEnv, p.goEnvRead = keep.Bytes(), true
+	}
+	if spec != nil {
+		p.spec, p.specRead = spec.Bytes(), true
 	}
 	switch {
 	case h == nil:

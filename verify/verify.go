@@ -29,10 +29,11 @@ const (
 	CheckABI          = "abi"
 	CheckDeps         = "deps"
 	CheckLint         = "lint"
+	CheckSource       = "source"
 )
 
 // Checks lists the check ids in the order they run.
-var Checks = []string{CheckIntegrity, CheckStructure, CheckFiles, CheckAlternatives, CheckCoinstall, CheckABI, CheckDeps, CheckLint}
+var Checks = []string{CheckIntegrity, CheckStructure, CheckFiles, CheckAlternatives, CheckCoinstall, CheckABI, CheckDeps, CheckLint, CheckSource}
 
 // Finding is one problem found in a package.
 type Finding struct {
@@ -158,6 +159,10 @@ func Files(paths []string, opt Options) (*Report, error) {
 		v.pkgs = append(v.pkgs, p)
 	}
 	for _, p := range v.pkgs {
+		if p.pkg.Source {
+			v.checkSource(p)
+			continue
+		}
 		if err := v.checkFiles(p); err != nil {
 			return nil, err
 		}
