@@ -14,13 +14,14 @@ import (
 // toolchains with gotc-spec srpm and with rpmbuild -bs from the generated
 // specs, and checks they are the same package: rpm -qp --dump,
 // --requires, --provides, --changelog, the main tags and the
-// uncompressed payload, byte for byte. Then rpmbuild itself unpacks each
-// native source package and runs its %prep (checksum and extraction).
+// uncompressed payload, byte for byte, and what rpmlint finds in them.
+// Then rpmbuild itself unpacks each native source package and runs its
+// %prep (checksum and extraction).
 func TestSRPMEqualsRPMBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("packs two real toolchains twice")
 	}
-	testenv.NeedTools(t, "rpmbuild", "rpm", "rpm2cpio", "sha256sum")
+	testenv.NeedTools(t, "rpmbuild", "rpm", "rpm2cpio", "sha256sum", "rpmlint")
 	b := testenv.RPMBuild(t)
 	spec := testenv.Command(t, "gotc-spec")
 	env := []string{"SOURCE_DATE_EPOCH=" + b.SourceDateEpoch}
@@ -79,6 +80,19 @@ func TestSRPMEqualsRPMBuild(t *testing.T) {
 				if want, got := query(r, q...), query(n, q...); want != got {
 					t.Errorf("rpm -qp %v differs:\n%s", q, lineDiff(want, got))
 				}
+			}
+			lint := func(rpm string) string {
+				out, _ := testenv.Output("", nil, "rpmlint", "--config", filepath.Join(testenv.RepoRoot(t), "tests", "rpmlint.toml"), rpm)
+				var findings []string
+				for _, l := range strings.Split(out, "\n") {
+					if strings.Contains(l, ": E: ") || strings.Contains(l, ": W: ") {
+						findings = append(findings, l)
+					}
+				}
+				return strings.Join(findings, "\n")
+			}
+			if want, got := lint(r), lint(n); want != got {
+				t.Errorf("rpmlint finds other things in the native source package:\n%s", lineDiff(want, got))
 			}
 			sum := func(rpm string) string {
 				return testenv.Run(t, "", nil, "bash", "-c", "set -o pipefail; rpm2cpio "+rpm+" | sha256sum")
