@@ -48,6 +48,9 @@ func TestSRPMEqualsRPMBuild(t *testing.T) {
 	if out, err := testenv.Output("", nil, rpmCmd, append([]string{"verify", "-c", b.Config}, all...)...); err != nil {
 		t.Errorf("verify of the source packages: %v\n%s", err, out)
 	}
+	if out, err := testenv.Output("", nil, rpmCmd, append([]string{"verify"}, natives...)...); err != nil || !strings.Contains(out, "no configuration: pass -c") {
+		t.Errorf("verify of the source packages without -c: %v\n%s", err, out)
+	}
 	cfgText, _ := os.ReadFile(b.Config)
 	drift := filepath.Join(t.TempDir(), "gotc.yaml")
 	os.WriteFile(drift, append([]byte("go_env: {GOFLAGS: \"-mod=mod\"}\n"), cfgText...), 0o644)

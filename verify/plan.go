@@ -155,6 +155,10 @@ func (v *verifier) planInferred(p *pkgInfo) {
 		v.add(p, Warning, CheckFiles, "", "%s is not one of gotc's default subpackages; pass -c to check the files", p.pkg.Name)
 		return
 	}
+	if p.pkg.Source {
+		p.plan, p.inferred = plan, true // holds no installed paths
+		return
+	}
 	// Without a configuration the layout is gotc's default; a package
 	// built with another layout is not checked against it.
 	inRoot := false
