@@ -79,6 +79,7 @@ func TestBuildCLI(t *testing.T) {
 		{"missing tarball", []string{"build", "-c", cfg, "--sources", filepath.Join(dir, "nope"), "-o", filepath.Join(dir, "out1")}, 2, `go1.26.8.linux-amd64.tar.gz`},
 		{"checksum mismatch", []string{"build", "-c", cfg, "--sources", wrongSum, "-o", filepath.Join(dir, "out2")}, 2, `(?i)sha-?256`},
 		{"unsupported arch", []string{"build", "-c", cfg, "--goroot", tree, "--arch", "sparc", "-o", filepath.Join(dir, "out3")}, 2, `unsupported arch "sparc"`},
+		{"bad build host", []string{"build", "-c", cfg, "--goroot", tree, "--build-host", "two words", "-o", filepath.Join(dir, "out3")}, 2, `--build-host "two words" must be one word`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -102,13 +103,16 @@ func TestBuildCLI(t *testing.T) {
 
 	// A good build from --goroot: the split, go.env, flags.
 	out := filepath.Join(dir, "good")
-	res := testenv.Run(t, "", []string{"SOURCE_DATE_EPOCH=1763640000"}, rpmCmd, "build", "-c", cfg, "--goroot", tree, "-o", out, "--dist", ".fc43", "--compress", "gzip:6")
+	res := testenv.Run(t, "", []string{"SOURCE_DATE_EPOCH=1763640000"}, rpmCmd, "build", "-c", cfg, "--goroot", tree, "-o", out, "--dist", ".fc43", "--compress", "gzip:6", "--build-host", "koji-builder-07.example.org")
 	for _, want := range []string{"go-toolchain-1.26-1.26.8-1.fc43.x86_64.rpm", "go-toolchain-1.26-src-1.26.8-1.fc43.noarch.rpm", "go-toolchain-1.26-tests-1.26.8-1.fc43.noarch.rpm", "go-toolchain-1.26-docs-1.26.8-1.fc43.noarch.rpm"} {
 		if !strings.Contains(res, want) {
 			t.Errorf("build output lacks %s:\n%s", want, res)
 		}
 	}
 	mainRPM := filepath.Join(out, "go-toolchain-1.26-1.26.8-1.fc43.x86_64.rpm")
+	if got := testenv.Run(t, "", nil, rpm, "-qp", "--qf", "%{BUILDHOST}", mainRPM); got != "koji-builder-07.example.org" {
+		t.Errorf("BUILDHOST %q, want the --build-host value", got)
+	}
 	if got := testenv.Run(t, "", nil, rpm, "-qp", "--requires", mainRPM); !strings.Contains(got, "go-toolchain-1.26-src = 1.26.8-1.fc43") {
 		t.Errorf("main requires:\n%s", got)
 	}

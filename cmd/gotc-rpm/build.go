@@ -41,6 +41,8 @@ type buildOptions struct {
 	Quiet bool
 	// Sign holds the signing flags.
 	Sign cli.SignFlags
+	// BuildHost is recorded as BUILDHOST.
+	BuildHost string
 	// Threads compress in parallel.
 	Threads int
 }
@@ -56,6 +58,7 @@ func (o *buildOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Dist, "dist", "", "dist tag appended to Release, as %{?dist} (e.g. .fc41)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress display")
 	o.Sign.AddFlags(fs)
+	fs.StringVar(&o.BuildHost, "build-host", "localhost", "build host recorded in the packages (BUILDHOST)")
 	fs.IntVar(&o.Threads, "threads", runtime.NumCPU(), "compression threads")
 }
 
@@ -77,6 +80,9 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	if flags.NArg() > 0 {
 		return cli.Usage("build: unexpected argument %q", flags.Arg(0))
+	}
+	if err := cli.CheckBuildHost(o.BuildHost); err != nil {
+		return err
 	}
 	if (o.Sources == "") == (o.GOROOT == "") {
 		return cli.Usage("build: give exactly one of --sources DIR and --goroot DIR")
@@ -122,6 +128,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		Threads:         o.Threads,
 		TempDir:         o.OutDir,
 		Deps:            elfDeps,
+		BuildHost:       o.BuildHost,
 	}
 	showProgress := !o.Quiet && isTerminal(stderr)
 	for _, p := range plans {

@@ -33,6 +33,8 @@ type srpmOptions struct {
 	Compress string
 	// Sign holds the signing flags.
 	Sign cli.SignFlags
+	// BuildHost is recorded as BUILDHOST.
+	BuildHost string
 }
 
 func (o *srpmOptions) addFlags(fs *pflag.FlagSet) {
@@ -43,6 +45,7 @@ func (o *srpmOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.Dist, "dist", "", "appended to the Release, as %{?dist} (.fc43)")
 	fs.StringVar(&o.Compress, "compress", "gzip:9", "payload compression: gzip[:1-9], xz[:1-9] or zstd[:1-22]")
 	o.Sign.AddFlags(fs)
+	fs.StringVar(&o.BuildHost, "build-host", "localhost", "build host recorded in the packages (BUILDHOST and COOKIE)")
 }
 
 func runSRPM(args []string, stdout, stderr io.Writer) error {
@@ -50,6 +53,9 @@ func runSRPM(args []string, stdout, stderr io.Writer) error {
 	flags := prog.NewFlagSet("srpm")
 	o.addFlags(flags)
 	if err := parseFlags(flags, args, 0, "srpm", stdout); err != nil {
+		return err
+	}
+	if err := cli.CheckBuildHost(o.BuildHost); err != nil {
 		return err
 	}
 	if o.Sources == "" {
@@ -89,7 +95,8 @@ func runSRPM(args []string, stdout, stderr io.Writer) error {
 		}
 		r, err := rpmbuild.BuildSource(p, spec.Bytes(), o.Sources, o.OutDir, rpmbuild.SourceOptions{
 			Dist: o.Dist, SourceDateEpoch: epoch, Compressor: compressor, Level: level, TempDir: o.OutDir,
-			Sign: cli.SignAt(signer, rpmbuild.BuildTime(p, epoch)),
+			Sign:      cli.SignAt(signer, rpmbuild.BuildTime(p, epoch)),
+			BuildHost: o.BuildHost,
 		})
 		var xerr *rpmbuild.ExtractError
 		switch {
