@@ -3,6 +3,7 @@ package selfcheck
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"slices"
@@ -56,7 +57,7 @@ func (ch *checker) readGroup(name string) (*group, error) {
 // parseGroup parses an administrative file: mode, link, follower name
 // and link pairs up to an empty line, then per alternative its path, its
 // priority and one line per follower, up to an empty line or the end.
-func parseGroup(f *os.File) (*group, error) {
+func parseGroup(f io.Reader) (*group, error) {
 	var lines []string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {

@@ -178,3 +178,24 @@ func copyTree(from, to, version string) error {
 	}
 	return os.WriteFile(filepath.Join(to, "VERSION"), []byte(version+"\n"), 0o644)
 }
+
+// FuzzParseGroup feeds arbitrary administrative files to the parser: it
+// must return a group or an error, never panic, and every alternative it
+// returns has one path per follower.
+func FuzzParseGroup(f *testing.F) {
+	f.Add([]byte("auto\n/usr/bin/go\ngofmt\n/usr/bin/gofmt\n\n/usr/libexec/go-toolchain/go1.26.8/bin/go\n12608\n/usr/libexec/go-toolchain/go1.26.8/bin/gofmt\n\n"))
+	f.Add([]byte("manual\n/usr/bin/go\n\n/a@fam\n5\n"))
+	f.Add([]byte("auto\n"))
+	f.Add([]byte("auto\n/usr/bin/go\ngofmt\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		g, err := parseGroup(strings.NewReader(string(data)))
+		if err != nil {
+			return
+		}
+		for _, e := range g.entries {
+			if len(e.slaves) != len(g.slaves) {
+				t.Fatalf("alternative %q has %d follower paths for %d followers", e.path, len(e.slaves), len(g.slaves))
+			}
+		}
+	})
+}
