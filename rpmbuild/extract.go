@@ -77,6 +77,10 @@ type ExtractOptions struct {
 	// archive does not list (DefaultExtractMaxEntries when zero or
 	// negative).
 	MaxEntries int
+	// Progress, when set, is called as the tarball is read (after its
+	// checksum pass) with the compressed bytes read so far and the
+	// tarball's size: every 4 MiB and at the end.
+	Progress func(read, total int64)
 }
 
 // ExtractError is the error Extract returns. Its message names the
@@ -163,7 +167,7 @@ type extractHook struct {
 
 // extract is Extract, with hook (which may be nil) called along the way.
 func extract(path, tempDir string, opt ExtractOptions, hook *extractHook) (*Tree, error) {
-	x := &extractor{hook: hook, tarball: filepath.Base(path), maxBytes: opt.MaxBytes, maxEntries: opt.MaxEntries}
+	x := &extractor{hook: hook, progress: opt.Progress, tarball: filepath.Base(path), maxBytes: opt.MaxBytes, maxEntries: opt.MaxEntries}
 	if x.maxBytes <= 0 {
 		x.maxBytes = DefaultExtractMaxBytes
 	}
@@ -183,6 +187,8 @@ func extract(path, tempDir string, opt ExtractOptions, hook *extractHook) (*Tree
 		return nil, x.fail(0, "", nil, err)
 	} else if !fi.Mode().IsRegular() {
 		return nil, x.fail(0, "", nil, fmt.Errorf("%s is not a regular file", path))
+	} else {
+		x.fileSize = fi.Size()
 	}
 
 	// First pass: nothing is read from a tarball that is not the
@@ -270,6 +276,8 @@ type extractor struct {
 	spoolFile  *os.File      // under spool
 	spoolSize  int64
 	hook       *extractHook
+	progress   func(read, total int64)
+	fileSize   int64
 	entries    []entry
 
 	top       *extractNode // holds go/
@@ -321,7 +329,13 @@ func (x *extractor) unpack(f *os.File, want []byte) error {
 	x.top = &extractNode{kind: kindDir, children: map[string]*extractNode{}, at: -1}
 	x.buf = make([]byte, 64<<10)
 	h := sha256.New()
-	br := bufio.NewReaderSize(io.TeeReader(f, h), 64<<10)
+	var in io.Reader = f
+	if x.progress != nil {
+		pr := &progressReader{r: f, total: x.fileSize, report: x.progress}
+		defer pr.done()
+		in = pr
+	}
+	br := bufio.NewReaderSize(io.TeeReader(in, h), 64<<10)
 	zr, err := gzip.NewReader(br)
 	switch {
 	case err == io.EOF:
@@ -559,6 +573,27 @@ func (x *extractor) spoolBody(hdr *tar.Header, r io.Reader) error {
 	}
 	return err
 }
+
+// progressReader reports the bytes read through it every 4 MiB.
+type progressReader struct {
+	r           io.Reader
+	n, reported int64
+	total       int64
+	report      func(read, total int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += int64(n)
+	if p.n-p.reported >= 4<<20 {
+		p.reported = p.n
+		p.report(p.n, p.total)
+	}
+	return n, err
+}
+
+// done reports the final count.
+func (p *progressReader) done() { p.report(p.n, p.total) }
 
 // snapshot returns a Tree of the entries read so far, which shares the
 // spool file: it stays readable while the extraction goes on, until the

@@ -828,3 +828,30 @@ func TestExtractQuoteEntryName(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractProgress checks the read progress: non-decreasing counts
+// against the tarball's size, ending with all of it.
+func TestExtractProgress(t *testing.T) {
+	data := tarGz(t, append(slices.Clone(extractBase), reg("go/src/big.go", noise(9, 12<<20)))...)
+	path := filepath.Join(t.TempDir(), "go.tar.gz")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var calls [][2]int64
+	tree, err := Extract(path, t.TempDir(), ExtractOptions{SHA256: sha256Hex(data), Progress: func(read, total int64) { calls = append(calls, [2]int64{read, total}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree.Close()
+	if len(calls) < 2 {
+		t.Fatalf("%d progress calls for a %d-byte tarball", len(calls), len(data))
+	}
+	for i, c := range calls {
+		if c[1] != int64(len(data)) || i > 0 && c[0] < calls[i-1][0] {
+			t.Fatalf("call %d: %v after %v (size %d)", i, c, calls[max(i-1, 0)], len(data))
+		}
+	}
+	if last := calls[len(calls)-1]; last[0] != int64(len(data)) {
+		t.Errorf("last call %v, want all %d bytes read", last, len(data))
+	}
+}

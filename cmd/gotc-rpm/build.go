@@ -132,6 +132,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	showProgress := !o.Quiet && isTerminal(stderr)
 	for _, p := range plans {
+		var readProgress func(read, total int64)
 		bopt.Sign = cli.SignAt(signer, rpmbuild.BuildTime(p, epoch))
 		if showProgress {
 			view := newProgressView(p)
@@ -140,8 +141,13 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 					fmt.Fprint(stderr, "\r\033[K"+line)
 				}
 			}
+			readProgress = func(read, total int64) {
+				if line, ok := view.reading(read, total); ok {
+					fmt.Fprint(stderr, "\r\033[K"+line)
+				}
+			}
 		}
-		results, err := buildOne(p, o, bopt)
+		results, err := buildOne(p, o, bopt, readProgress)
 		if bopt.Progress != nil {
 			fmt.Fprint(stderr, "\r\033[K")
 		}
@@ -190,7 +196,7 @@ func selectPlans(cfg *toolchain.Config, o buildOptions) ([]*toolchain.Plan, erro
 // tarball in --sources, checked and read into a spool file in the output
 // directory (unlinked at once, so nothing is left behind). A tarball
 // that fails its checks is unusable input (exit 2).
-func buildOne(p *toolchain.Plan, o buildOptions, bopt rpmbuild.Options) ([]rpmbuild.Result, error) {
+func buildOne(p *toolchain.Plan, o buildOptions, bopt rpmbuild.Options, readProgress func(read, total int64)) ([]rpmbuild.Result, error) {
 	if o.GOROOT != "" {
 		tree, err := rpmbuild.ReadTree(o.GOROOT)
 		if err != nil {
@@ -204,7 +210,7 @@ func buildOne(p *toolchain.Plan, o buildOptions, bopt rpmbuild.Options) ([]rpmbu
 		return nil, cli.Usage("build: %s has no %s source in %s", p.Name, o.Arch, o.Config)
 	}
 	tarball := filepath.Join(o.Sources, src.File)
-	results, err := rpmbuild.BuildTarball(p, tarball, rpmbuild.ExtractOptions{SHA256: src.SHA256}, o.OutDir, bopt)
+	results, err := rpmbuild.BuildTarball(p, tarball, rpmbuild.ExtractOptions{SHA256: src.SHA256, Progress: readProgress}, o.OutDir, bopt)
 	var xerr *rpmbuild.ExtractError
 	if errors.As(err, &xerr) {
 		return nil, &cli.ExitError{Code: cli.ExitUsage, Err: err}

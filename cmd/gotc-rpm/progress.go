@@ -25,6 +25,8 @@ type progressView struct {
 	state map[string]rpmbuild.Progress
 	last  time.Time
 	now   func() time.Time
+	// read and readTotal are the tarball's bytes read, while it is.
+	read, readTotal int64
 }
 
 func newProgressView(p *toolchain.Plan) *progressView {
@@ -53,9 +55,26 @@ func (v *progressView) update(pr rpmbuild.Progress) (string, bool) {
 	return v.render(), true
 }
 
+// reading records the tarball's bytes read and returns the line to
+// draw, if it is time to.
+func (v *progressView) reading(read, total int64) (string, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.read, v.readTotal = read, total
+	now := v.now()
+	if now.Sub(v.last) < 100*time.Millisecond && read < total {
+		return "", false
+	}
+	v.last = now
+	return v.render(), true
+}
+
 // render formats the line from the recorded state.
 func (v *progressView) render() string {
 	var parts []string
+	if v.readTotal > 0 && v.read < v.readTotal {
+		parts = append(parts, fmt.Sprintf("reading %d%%", v.read*100/v.readTotal))
+	}
 	var files, total int
 	for _, name := range v.order {
 		pr, ok := v.state[name]

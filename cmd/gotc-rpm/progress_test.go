@@ -47,3 +47,37 @@ func TestProgressView(t *testing.T) {
 		}
 	}
 }
+
+// TestProgressViewReading checks the tarball's share read leads the line
+// while it is read, and is gone once it is.
+func TestProgressViewReading(t *testing.T) {
+	cfgPath := filepath.Join(t.TempDir(), "gotc.yaml")
+	os.WriteFile(cfgPath, []byte("subpackages: []\ntoolchains:\n  - version: \"1.26.8\"\n    sources:\n      x86_64: {file: go.tar.gz, sha256: \"0000000000000000000000000000000000000000000000000000000000000000\"}\n"), 0o644)
+	cfg, _, err := toolchain.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newProgressView(cfg.Plans()[0])
+	clock := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	v.now = func() time.Time { return clock }
+	steps := []struct {
+		advance     time.Duration
+		read, total int64
+		want        string
+	}{
+		{time.Second, 4 << 20, 80 << 20, "go-toolchain-1.26: reading 5% · main 0%"},
+		{time.Millisecond, 8 << 20, 80 << 20, ""},
+		{time.Second, 40 << 20, 80 << 20, "go-toolchain-1.26: reading 50% · main 0%"},
+		{time.Millisecond, 80 << 20, 80 << 20, "go-toolchain-1.26: main 0%"},
+	}
+	for i, s := range steps {
+		clock = clock.Add(s.advance)
+		got, drawn := v.reading(s.read, s.total)
+		if !drawn {
+			got = ""
+		}
+		if got != s.want {
+			t.Errorf("step %d: drew %q, want %q", i, got, s.want)
+		}
+	}
+}
