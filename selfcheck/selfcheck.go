@@ -89,6 +89,9 @@ type Options struct {
 	Root string
 	// Run runs each toolchain's go command (go version, go env).
 	Run bool
+	// RPM is the rpm command that verifies the packages owning the
+	// toolchains (rpm -V) with the root's database; "" skips it.
+	RPM string
 }
 
 // Check checks the toolchains of configuration c installed under
@@ -108,6 +111,9 @@ func Check(c *toolchain.Config, opt Options) (*Report, error) {
 	}
 	ch.checkAlternatives()
 	ch.checkVersionedCommands()
+	if opt.RPM != "" {
+		ch.checkRPM(opt.RPM)
+	}
 	sort.SliceStable(r.Findings, func(i, j int) bool {
 		a, b := r.Findings[i], r.Findings[j]
 		if a.Toolchain != b.Toolchain {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"gotc/tests/testenv"
 	"gotc/toolchain"
 )
 
@@ -198,4 +199,41 @@ func FuzzParseGroup(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestParseVerifyLine(t *testing.T) {
+	tests := []struct{ line, attrs, file string }{
+		{"S.5....T.  c /etc/x.conf", "size, digest, mtime changed", "/etc/x.conf"},
+		{"S.5....T.    /usr/libexec/go-toolchain/go1.26.8/go.env", "size, digest, mtime changed", "/usr/libexec/go-toolchain/go1.26.8/go.env"},
+		{".M.......    /usr/bin/go1.26", "mode changed", "/usr/bin/go1.26"},
+		{"missing     /usr/libexec/go-toolchain/go1.26.8/bin/gofmt", "missing", "/usr/libexec/go-toolchain/go1.26.8/bin/gofmt"},
+		{"missing   d /usr/share/doc/x", "missing", "/usr/share/doc/x"},
+		{"error: no such package", "", ""},
+		{"......... /x", "", ""},
+	}
+	for _, tc := range tests {
+		attrs, file, ok := parseVerifyLine(tc.line)
+		if attrs != tc.attrs || file != tc.file || ok != (tc.attrs != "") {
+			t.Errorf("%q: %q %q %v, want %q %q", tc.line, attrs, file, ok, tc.attrs, tc.file)
+		}
+	}
+}
+
+// TestCheckRPMUnowned runs real rpm on a root without an rpm database:
+// every toolchain is reported as owned by no package.
+func TestCheckRPMUnowned(t *testing.T) {
+	rpm := testenv.NeedTool(t, "rpm")
+	root := fakeRoot(t)
+	rep, err := Check(toolchain.Defaults(), Options{Root: root, RPM: rpm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors() != 0 || rep.Warnings() != 2 {
+		t.Fatalf("findings: %s", describe(rep.Findings))
+	}
+	for _, f := range rep.Findings {
+		if !strings.Contains(f.Message, "no package in the rpm database owns it") {
+			t.Errorf("finding %+v", f)
+		}
+	}
 }

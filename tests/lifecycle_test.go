@@ -142,7 +142,8 @@ func TestLifecycle(t *testing.T) {
 	saved, _ := os.ReadFile(env)
 	os.WriteFile(env, []byte("GOTOOLCHAIN=auto\n"), 0o644)
 	out, err := testenv.Output("", nil, rpmCmd, "selfcheck", "--root", root)
-	if exitCode(err) != 1 || !strings.Contains(out, "says GOTOOLCHAIN=auto, want local") || !strings.Contains(out, "go env GOTOOLCHAIN is auto") {
+	if exitCode(err) != 1 || !strings.Contains(out, "says GOTOOLCHAIN=auto, want local") || !strings.Contains(out, "go env GOTOOLCHAIN is auto") ||
+		!strings.Contains(out, "go-toolchain-"+series(v126)+": size, digest, mtime changed since go-toolchain-"+series(v126)+" was installed (rpm -V)") {
 		t.Errorf("selfcheck of an edited go.env: exit %d\n%s", exitCode(err), out)
 	}
 	os.WriteFile(env, saved, 0o644)

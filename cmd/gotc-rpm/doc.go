@@ -130,7 +130,7 @@ naming it.
 	--json               {findings: [{level, check, package, path,
 	                     message}], packages, errors, warnings}
 
-gotc-rpm selfcheck [-c FILE] [--root DIR] [--no-run] [--json]
+gotc-rpm selfcheck [-c FILE] [--root DIR] [--no-run] [--no-rpm] [--json]
 
 Selfcheck checks the gotc toolchains installed under --root (default /):
 each toolchain directory is whole, its go.env says GOTOOLCHAIN=local
@@ -139,7 +139,8 @@ own version, root and GOTOOLCHAIN=local (--no-run skips running it);
 every toolchain is registered with update-alternatives and nothing
 registered is gone; /usr/bin/go, its followers and the versioned
 commands lead to one installed toolchain, the highest-priority one in
-auto mode. -c gives the layout and alternatives the toolchains were
+auto mode; with rpm installed, the packages owning the toolchains verify
+(rpm --root DIR -V; --no-rpm skips it). -c gives the layout and alternatives the toolchains were
 packaged with; gotc's defaults otherwise. It reads the alternatives
 state files (/var/lib/alternatives, /var/lib/dpkg/alternatives) and
 needs neither rpm nor root.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os/exec"
 	"text/tabwriter"
 
 	"github.com/spf13/pflag"
@@ -23,6 +24,8 @@ type selfcheckOptions struct {
 	Root string
 	// NoRun skips running each toolchain's go command.
 	NoRun bool
+	// NoRPM skips rpm -V.
+	NoRPM bool
 	// JSON selects the machine-readable report.
 	JSON bool
 }
@@ -31,6 +34,7 @@ func (o *selfcheckOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Config, "config", "c", "", "configuration the toolchains were packaged with (default: gotc's defaults)")
 	fs.StringVar(&o.Root, "root", "/", "install root to check")
 	fs.BoolVar(&o.NoRun, "no-run", false, "do not run the toolchains' go commands")
+	fs.BoolVar(&o.NoRPM, "no-rpm", false, "do not verify the toolchains' packages with rpm -V")
 	fs.BoolVar(&o.JSON, "json", false, "print a JSON report instead of text")
 }
 
@@ -51,7 +55,11 @@ func runSelfcheck(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	rep, err := selfcheck.Check(cfg, selfcheck.Options{Root: o.Root, Run: !o.NoRun})
+	opt := selfcheck.Options{Root: o.Root, Run: !o.NoRun}
+	if !o.NoRPM {
+		opt.RPM, _ = exec.LookPath("rpm") // without rpm, nothing to verify against
+	}
+	rep, err := selfcheck.Check(cfg, opt)
 	if err != nil {
 		return &cli.ExitError{Code: cli.ExitUsage, Err: fmt.Errorf("selfcheck: %w", err)}
 	}
