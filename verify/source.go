@@ -72,7 +72,7 @@ func (v *verifier) compareSpec(p *pkgInfo, specName string) {
 	if bytes.Equal(gen.Bytes(), p.spec) {
 		return
 	}
-	v.add(p, Error, CheckSource, specName, "differs from what gotc-spec gen writes for %s: %s", p.plan.Config.File(), firstDifference(string(gen.Bytes()), string(p.spec)))
+	v.add(p, Error, CheckSource, specName, "differs from what gotc-spec gen writes for %s: %s", p.plan.Config.File(), firstDifference(gen.String(), string(p.spec)))
 }
 
 // firstDifference names the first line where got differs from want.
