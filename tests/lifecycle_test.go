@@ -12,14 +12,16 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"gotc/rpmwrite"
+	"gotc/signing"
 	"gotc/tests/testenv"
 )
 
-// TestLifecycle installs the natively built toolchains into a scratch
-// root with real dnf from a real createrepo_c repository, scriptlets and
-// all, and follows the alternatives through install, a second series,
+// TestLifecycle installs the natively built, signed toolchains into a
+// scratch root with real dnf from a real createrepo_c repository,
+// signatures checked and scriptlets run, and follows the alternatives through install, a second series,
 // an upgrade that changes the toolchain's path (1.27.2 to 1.27.3), a
 // reinstall, a downgrade, a release upgrade that keeps the path, and
 // erasure: after every step /usr/bin/go, gofmt and the current link must
@@ -45,6 +47,9 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("toolchains %s, %s, %s: want two series", v126.GoVersion, v1272.GoVersion, v1273.GoVersion)
 	}
 
+	// Every package is signed, and dnf checks the signatures against the
+	// repository's key.
+	secret, public, _ := testenv.GPGKey(t, "ed25519", "")
 	dir := t.TempDir()
 	sources := filepath.Join(dir, "SOURCES")
 	repo := filepath.Join(dir, "repo")
@@ -61,17 +66,31 @@ func TestLifecycle(t *testing.T) {
 		if err := os.WriteFile(cfg, []byte(lifecycleConfig(set)), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		testenv.Run(t, "", nil, rpmCmd, "build", "-c", cfg, "--sources", sources, "-o", repo, "--compress", "zstd:1", "--quiet")
+		testenv.Run(t, "", nil, rpmCmd, "build", "-c", cfg, "--sources", sources, "-o", repo, "--compress", "zstd:1", "--quiet", "--sign-key", secret)
 	}
-	writeBasePackage(t, repo)
+	signer, err := signing.LoadKey(secret, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeBasePackage(t, repo, signer)
 	testenv.Run(t, "", nil, "createrepo_c", "--quiet", repo)
 
 	root := filepath.Join(dir, "root")
+	dnfArgs := func(key string, args ...string) []string {
+		return append([]string{"-y", "--installroot", root, "--releasever", "43",
+			"--setopt=reposdir=/nonexistent", "--repofrompath", "gotc,file://" + repo, "--repo", "gotc",
+			"--setopt=gotc.gpgcheck=1", "--setopt=gotc.gpgkey=file://" + key, "--setopt=install_weak_deps=False",
+			"--setopt=cachedir=" + filepath.Join(dir, "cache")}, args...)
+	}
+	// With another key dnf refuses the packages: it does check them.
+	_, other, _ := testenv.GPGKey(t, "ed25519", "")
+	if out, err := exec.Command("dnf", dnfArgs(other, "install", "gotc-base")...).CombinedOutput(); err == nil || !bytes.Contains(out, []byte("GPG check FAILED")) {
+		t.Fatalf("dnf installed packages signed with another key than the repository's: %v\n%s", err, out)
+	}
+	os.RemoveAll(root)
 	dnf := func(args ...string) {
 		t.Helper()
-		full := append([]string{"-y", "--installroot", root, "--releasever", "43",
-			"--setopt=reposdir=/nonexistent", "--repofrompath", "gotc,file://" + repo, "--repo", "gotc",
-			"--nogpgcheck", "--setopt=install_weak_deps=False", "--setopt=cachedir=" + filepath.Join(dir, "cache")}, args...)
+		full := dnfArgs(public, args...)
 		out, err := exec.Command("dnf", full...).CombinedOutput()
 		// Debian's update-alternatives drops a registered path that no
 		// longer exists by itself, before the old package's %postun
@@ -223,7 +242,7 @@ func resolve(root, p string) string {
 // scriptlets run in: this machine's dash as /bin/sh and its
 // update-alternatives at Fedora's path, with the C library they load,
 // Fedora's merged /usr layout and update-alternatives' directories.
-func writeBasePackage(t *testing.T, dir string) {
+func writeBasePackage(t *testing.T, dir string, signer *signing.Signer) {
 	t.Helper()
 	const mtime = 1763640000
 	files := map[string]rpmwrite.File{}
@@ -292,7 +311,8 @@ func writeBasePackage(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := rpmwrite.Write(f, m, list, rpmwrite.Options{Level: 3, TempDir: dir}); err != nil {
+	sign := func(h []byte) (uint32, []byte, error) { return signer.Sign(h, time.Unix(mtime, 0)) }
+	if err := rpmwrite.Write(f, m, list, rpmwrite.Options{Level: 3, TempDir: dir, Sign: sign}); err != nil {
 		t.Fatal(err)
 	}
 }
