@@ -122,45 +122,9 @@ func TestBuildTarball(t *testing.T) {
 			}
 			xopt := ExtractOptions{SHA256: sha256Hex(data)}
 
-			early := filepath.Join(dir, "early")
-			os.Mkdir(early, 0o755)
-			var started, kept, told bool
-			eopt := opt
-			eopt.TempDir = early
-			eopt.earlyStart = func(s, k bool) { started, kept, told = s, k, true }
-			got, err := BuildTarball(plan, tgz, xopt, early, eopt)
-			if err != nil {
-				t.Fatalf("BuildTarball: %v", err)
-			}
-			if !told || started != tc.started || kept != tc.kept {
-				t.Errorf("early start: started %v, kept %v (told %v); want %v, %v", started, kept, told, tc.started, tc.kept)
-			}
-
-			plain := filepath.Join(dir, "plain")
-			os.Mkdir(plain, 0o755)
-			tree, err := Extract(tgz, plain, xopt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer tree.Close()
-			popt := opt
-			popt.TempDir = plain
-			want, err := Build(plan, tree, plain, popt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(want) {
-				t.Fatalf("%d packages, want %d", len(got), len(want))
-			}
-			for i := range want {
-				a, _ := os.ReadFile(got[i].Path)
-				b, _ := os.ReadFile(want[i].Path)
-				if got[i].Name != want[i].Name || filepath.Base(got[i].Path) != filepath.Base(want[i].Path) || !bytes.Equal(a, b) {
-					t.Errorf("%s: BuildTarball wrote %s (%d bytes), Extract and Build %s (%d bytes)", want[i].Name, got[i].Path, len(a), want[i].Path, len(b))
-				}
-			}
-			if left, _ := filepath.Glob(filepath.Join(early, ".*")); len(left) > 0 {
-				t.Errorf("left behind: %v", left)
+			started, kept := buildBothWays(t, plan, tgz, xopt, opt)
+			if started != tc.started || kept != tc.kept {
+				t.Errorf("early start: started %v, kept %v; want %v, %v", started, kept, tc.started, tc.kept)
 			}
 		})
 	}
@@ -215,20 +179,30 @@ func TestBuildTarballReal(t *testing.T) {
 	opt := Options{Arch: "x86_64", Level: 1, Threads: 2, SourceDateEpoch: &sde}
 	xopt := ExtractOptions{SHA256: tb.SHA256}
 
-	early := t.TempDir()
-	var started, kept bool
-	eopt := opt
-	eopt.TempDir = early
-	eopt.earlyStart = func(s, k bool) { started, kept = s, k }
-	got, err := BuildTarball(plan, tb.Path, xopt, early, eopt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !started || !kept {
+	if started, kept := buildBothWays(t, plan, tb.Path, xopt, opt); !started || !kept {
 		t.Errorf("early start: started %v, kept %v; want both on a release tarball", started, kept)
 	}
+}
+
+// buildBothWays builds tarball tgz with BuildTarball and with Extract and
+// Build, checks they wrote the same packages to the byte and nothing
+// else, and returns whether the early start happened and was kept.
+func buildBothWays(t *testing.T, plan *toolchain.Plan, tgz string, xopt ExtractOptions, opt Options) (started, kept bool) {
+	t.Helper()
+	early := t.TempDir()
+	var told bool
+	eopt := opt
+	eopt.TempDir = early
+	eopt.earlyStart = func(s, k bool) { started, kept, told = s, k, true }
+	got, err := BuildTarball(plan, tgz, xopt, early, eopt)
+	if err != nil {
+		t.Fatalf("BuildTarball: %v", err)
+	}
+	if !told {
+		t.Error("BuildTarball did not say whether it started early")
+	}
 	plain := t.TempDir()
-	tree, err := Extract(tb.Path, plain, xopt)
+	tree, err := Extract(tgz, plain, xopt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,11 +213,18 @@ func TestBuildTarballReal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(got) != len(want) {
+		t.Fatalf("%d packages, want %d", len(got), len(want))
+	}
 	for i := range want {
 		a, _ := os.ReadFile(got[i].Path)
 		b, _ := os.ReadFile(want[i].Path)
-		if !bytes.Equal(a, b) {
-			t.Errorf("%s differs: %d bytes from BuildTarball, %d from Extract and Build", filepath.Base(want[i].Path), len(a), len(b))
+		if got[i].Name != want[i].Name || filepath.Base(got[i].Path) != filepath.Base(want[i].Path) || !bytes.Equal(a, b) {
+			t.Errorf("%s: BuildTarball wrote %s (%d bytes), Extract and Build %s (%d bytes)", want[i].Name, got[i].Path, len(a), want[i].Path, len(b))
 		}
 	}
+	if left, _ := filepath.Glob(filepath.Join(early, ".*")); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+	return started, kept
 }

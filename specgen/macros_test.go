@@ -40,20 +40,7 @@ func TestMacrosGolden(t *testing.T) {
 		if err := GenerateMacros(&buf, cfg, Options{ConfigName: base + ".yaml"}); err != nil {
 			t.Fatal(err)
 		}
-		golden := filepath.Join("testdata", base+"."+MacrosFileName+".golden")
-		if *update {
-			if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(golden)
-		if err != nil {
-			t.Fatalf("%v (run go test ./specgen -update)", err)
-		}
-		if !bytes.Equal(buf.Bytes(), want) {
-			t.Errorf("%s differs from the generated macros; review and run go test ./specgen -update\n%s", golden, firstDiff(string(want), buf.String()))
-		}
+		checkGolden(t, filepath.Join("testdata", base+"."+MacrosFileName+".golden"), buf.Bytes())
 	}
 }
 

@@ -35,21 +35,27 @@ func TestGolden(t *testing.T) {
 			if err := Generate(&buf, p, Options{ConfigName: filepath.Base(path)}); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", base+"."+FileName(p)+".golden")
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./specgen -update)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("%s differs from the generated spec; review and run go test ./specgen -update\n%s", golden, firstDiff(string(want), buf.String()))
-			}
+			checkGolden(t, filepath.Join("testdata", base+"."+FileName(p)+".golden"), buf.Bytes())
 		}
+	}
+}
+
+// checkGolden compares got with the golden file, or rewrites the file
+// under -update.
+func checkGolden(t *testing.T, golden string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./specgen -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the generated output; review and run go test ./specgen -update\n%s", golden, firstDiff(string(want), string(got)))
 	}
 }
 
