@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"gotc/toolchain"
 )
 
 // adminDirs are where update-alternatives keeps its state: Fedora's and
@@ -214,10 +216,11 @@ func (ch *checker) checkVersionedCommands() {
 		return
 	}
 	for _, t := range ch.report.Toolchains {
-		series := seriesOf(t.GoVersion)
-		if series == "" {
-			continue
+		v, err := toolchain.ParseVersion(strings.TrimPrefix(t.GoVersion, "go"))
+		if err != nil {
+			continue // reported by checkToolchain
 		}
+		series := v.Series()
 		for _, cmd := range []string{"go", "gofmt"} {
 			link := l.BinDir + "/" + cmd + series
 			if got, want := ch.resolve(link), t.Dir+"/bin/"+cmd; got != want {
@@ -225,23 +228,6 @@ func (ch *checker) checkVersionedCommands() {
 			}
 		}
 	}
-}
-
-// seriesOf is the series of "go1.26.8" ("1.26"), "" when unparsable.
-func seriesOf(goVersion string) string {
-	v := strings.TrimPrefix(goVersion, "go")
-	parts := strings.SplitN(v, ".", 3)
-	if len(parts) < 2 {
-		return ""
-	}
-	minor := parts[1]
-	for i, c := range minor {
-		if c < '0' || c > '9' {
-			minor = minor[:i]
-			break
-		}
-	}
-	return parts[0] + "." + minor
 }
 
 // resolve follows the symlinks of p inside the root, as the kernel would

@@ -10,16 +10,24 @@ import (
 	"gotc/toolchain"
 )
 
-func TestProgressView(t *testing.T) {
+// testView is the progress view of a go1.26.8 plan (extra YAML first),
+// with a clock the test sets.
+func testView(t *testing.T, extra string, clock *time.Time) *progressView {
+	t.Helper()
 	cfgPath := filepath.Join(t.TempDir(), "gotc.yaml")
-	os.WriteFile(cfgPath, []byte("toolchains:\n  - version: \"1.26.8\"\n    sources:\n      x86_64: {file: go.tar.gz, sha256: \"0000000000000000000000000000000000000000000000000000000000000000\"}\n"), 0o644)
+	os.WriteFile(cfgPath, []byte(extra+"toolchains:\n  - version: \"1.26.8\"\n    sources:\n      x86_64: {file: go.tar.gz, sha256: \"0000000000000000000000000000000000000000000000000000000000000000\"}\n"), 0o644)
 	cfg, _, err := toolchain.Load(cfgPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	v := newProgressView(cfg.Plans()[0])
+	v.now = func() time.Time { return *clock }
+	return v
+}
+
+func TestProgressView(t *testing.T) {
 	clock := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
-	v.now = func() time.Time { return clock }
+	v := testView(t, "", &clock)
 	steps := []struct {
 		advance time.Duration
 		pr      rpmbuild.Progress
@@ -51,15 +59,8 @@ func TestProgressView(t *testing.T) {
 // TestProgressViewReading checks the tarball's share read leads the line
 // while it is read, and is gone once it is.
 func TestProgressViewReading(t *testing.T) {
-	cfgPath := filepath.Join(t.TempDir(), "gotc.yaml")
-	os.WriteFile(cfgPath, []byte("subpackages: []\ntoolchains:\n  - version: \"1.26.8\"\n    sources:\n      x86_64: {file: go.tar.gz, sha256: \"0000000000000000000000000000000000000000000000000000000000000000\"}\n"), 0o644)
-	cfg, _, err := toolchain.Load(cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := newProgressView(cfg.Plans()[0])
 	clock := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
-	v.now = func() time.Time { return clock }
+	v := testView(t, "subpackages: []\n", &clock)
 	steps := []struct {
 		advance     time.Duration
 		read, total int64
