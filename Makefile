@@ -5,7 +5,7 @@ GO        ?= go
 BIN       := build/bin
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS   := -X gotc/internal/cli.Version=$(VERSION)
+LDFLAGS   := -X github.com/gotc-project/gotc/internal/cli.Version=$(VERSION)
 FUZZTIME  ?= 10s
 DEMO      := build/demo
 

@@ -1,4 +1,4 @@
-module gotc
+module github.com/gotc-project/gotc
 
 go 1.26
 

@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // toolPath is rpm 4.18's generator, the oracle of every differential test.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 func TestStockConfig(t *testing.T) {

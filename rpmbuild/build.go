@@ -21,9 +21,9 @@ import (
 	"strings"
 	"time"
 
-	"gotc/rpmtag"
-	"gotc/rpmwrite"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // Options control a native build.

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"gotc/tests/testenv"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/internal/testenv"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 func TestFrameSize(t *testing.T) {

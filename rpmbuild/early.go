@@ -5,8 +5,8 @@ import (
 	"strings"
 	"sync"
 
-	"gotc/rpmwrite"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // BuildTarball builds p's packages from the release tarball at tarball,

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"gotc/tests/testenv"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/internal/testenv"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // earlyPlan loads a config for go1.26.8 with the default split, or with

@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // extractTarball is the name every test tarball is written under.

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"gotc/rpmtag"
-	"gotc/rpmwrite"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // metadata maps a plan package onto the header rpmbuild writes for it.

@@ -8,8 +8,8 @@ import (
 	"sort"
 	"sync"
 
-	"gotc/internal/atomicfile"
-	"gotc/rpmwrite"
+	"github.com/gotc-project/gotc/internal/atomicfile"
+	"github.com/gotc-project/gotc/rpmwrite"
 )
 
 // pool runs the payload tasks of packages on a fixed number of workers,

@@ -11,10 +11,10 @@ import (
 	"runtime"
 	"time"
 
-	"gotc/internal/atomicfile"
-	"gotc/rpmtag"
-	"gotc/rpmwrite"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/internal/atomicfile"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // SourceOptions control a source package build.

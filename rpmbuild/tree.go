@@ -10,7 +10,7 @@ import (
 	"sort"
 	"time"
 
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // Tree is a toolchain tree to package: a GOROOT directory on disk

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // run runs cmd in the C locale and UTC, plus the variables already in

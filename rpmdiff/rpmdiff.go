@@ -19,8 +19,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"gotc/rpmread"
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmread"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // Kinds of Difference.

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"gotc/rpmread"
+	"github.com/gotc-project/gotc/rpmread"
 )
 
 // baseSpec is the package every test starts from. It sets each file's

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite tagnames.go from the installed rpm")

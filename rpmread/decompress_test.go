@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // TestDecompressorsAgainstCLI compresses data with the real command-line

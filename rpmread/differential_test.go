@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // TestDumpDifferential compares every file of every test package with

@@ -8,7 +8,7 @@ import (
 	"io"
 	"sort"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // Limits of the header parser. They are those rpm itself enforces

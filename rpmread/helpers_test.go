@@ -17,7 +17,7 @@ import (
 	"sync"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // testDir is a scratch directory for packages built once per test

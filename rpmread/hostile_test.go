@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // consume does everything a caller of the package does with an input:

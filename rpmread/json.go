@@ -6,7 +6,7 @@ import (
 	"io"
 	"math/bits"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // JSONPackage is the JSON view of a package printed by

@@ -5,7 +5,7 @@ import (
 	"path"
 	"strings"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // Dependency is one entry of a dependency list (Requires, Provides, ...).

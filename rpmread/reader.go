@@ -14,7 +14,7 @@ import (
 	"os"
 	"strings"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // Defaults for Options.

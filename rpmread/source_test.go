@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/rpmtag"
-	"gotc/rpmwrite"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmwrite"
 )
 
 // TestSourcePackage reads a source package as rpmbuild -bs lays it out:

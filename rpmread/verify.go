@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"strings"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // CheckStatus is the outcome of one integrity check.

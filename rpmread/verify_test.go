@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // TestVerifyDifferential corrupts packages in three ways and checks that

@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // TestRpmpackDefects pins down, one subtest each, the google/rpmpack v0.7.1

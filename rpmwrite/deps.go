@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // isaSuffix maps an architecture to the %{_isa} suffix rpmbuild appends to

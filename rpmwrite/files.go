@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // File type bits of st_mode.

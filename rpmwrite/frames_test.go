@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // frameSize is small and odd, so frames begin inside headers, names and

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"sort"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // entry is one tag of a header before it is laid out: its type, count and

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 func TestHeaderEncode(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // run runs a command and returns its stdout, failing the test on a

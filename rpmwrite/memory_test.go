@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // peakHeap writes a package with one generated body of size bytes and

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // sourceDateEpoch is the SOURCE_DATE_EPOCH both builds use; rpmbuild

@@ -9,7 +9,7 @@ import (
 	"io"
 	"strconv"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // Dependency is one Provides, Requires, Conflicts, Obsoletes, Recommends or

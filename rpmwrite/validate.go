@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // validate checks what rpmbuild would refuse in a preamble and what would

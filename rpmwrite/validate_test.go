@@ -10,9 +10,9 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 var errBroken = errors.New("broken disk")

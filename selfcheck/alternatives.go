@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // adminDirs are where update-alternatives keeps its state: Fedora's and

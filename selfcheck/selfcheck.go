@@ -23,7 +23,7 @@ import (
 	"sort"
 	"strings"
 
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // Level is how bad a finding is.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/internal/testenv"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // fakeRoot lays out an install root as dnf leaves it with go1.26.8 and

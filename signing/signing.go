@@ -23,7 +23,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
-	"gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // Signer signs package headers with one OpenPGP key.

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"gotc/rpmtag"
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
+	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // gpgKey makes a key with real gpg (testenv.GPGKey).

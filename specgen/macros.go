@@ -11,8 +11,8 @@ import (
 	"strings"
 	"text/template"
 
-	"gotc/templates"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/templates"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // MacrosFileName is the macros file's usual name, as installed in

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/internal/testenv"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // macroConfigs are the configurations the macros tests render.

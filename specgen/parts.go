@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // The parts below are shell and file-list text the spec and the macros

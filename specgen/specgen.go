@@ -14,8 +14,8 @@ import (
 	"text/template"
 	"time"
 
-	"gotc/templates"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/templates"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // Options control rendering.

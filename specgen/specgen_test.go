@@ -11,7 +11,7 @@ import (
 	"testing/fstest"
 	"time"
 
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")

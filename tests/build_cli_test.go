@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // synthTree writes a small go1.26.8-shaped tree for fast CLI tests.

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/rpmread"
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
+	"github.com/gotc-project/gotc/rpmread"
 )
 
 // TestInspectJSONMatchesRPMDump runs gotc-rpm inspect --json on the real

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"gotc/rpmwrite"
-	"gotc/signing"
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
+	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/signing"
 )
 
 // TestLifecycle installs the natively built, signed toolchains into a

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // TestMacrosShippedUpToDate keeps macros/macros.gotc, the macros file of

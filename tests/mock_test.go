@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // TestMockShippedUpToDate keeps mock-configs/, the mock configurations

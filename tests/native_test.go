@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // nativeBuild runs gotc-rpm build on the same config and tarballs rpmbuild

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // TestSignedBuild builds the local toolchain natively with --sign-key,

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // TestGeneratedSpecsPassRPMTools generates specs for the shipped example

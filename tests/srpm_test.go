@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // TestSRPMEqualsRPMBuild writes the source packages of both real

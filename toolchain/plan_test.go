@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 func mustParse(t *testing.T, y string) *Config {

@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"strings"
 
-	"gotc/elfdeps"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/elfdeps"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // elfInfo is what the abi check needs of one ELF file.

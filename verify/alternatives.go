@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"gotc/rpmtag"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // altCommand is one update-alternatives invocation found in a scriptlet.

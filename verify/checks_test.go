@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/rpmread"
-	"gotc/rpmtag"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmread"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // Table tests of the header-level checks on synthetic packages: each

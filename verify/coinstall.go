@@ -5,7 +5,7 @@ import (
 	"sort"
 	"strings"
 
-	"gotc/rpmread"
+	"github.com/gotc-project/gotc/rpmread"
 )
 
 // owner is one package's entry for a path.

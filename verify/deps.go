@@ -4,9 +4,9 @@ import (
 	"regexp"
 	"strings"
 
-	"gotc/rpmread"
-	"gotc/rpmtag"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmread"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // unsatisfiable matches Requires no Fedora or EL base system satisfies —

@@ -9,11 +9,11 @@ import (
 	"sort"
 	"strings"
 
-	"gotc/rpmbuild"
-	"gotc/rpmread"
-	"gotc/rpmtag"
-	"gotc/rpmwrite"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmbuild"
+	"github.com/gotc-project/gotc/rpmread"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // tree is the file lists expected from a tarball.

@@ -18,14 +18,14 @@ import (
 	"testing"
 	"time"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 
-	"gotc/rpmbuild"
-	"gotc/rpmread"
-	"gotc/rpmtag"
-	"gotc/rpmwrite"
-	"gotc/specgen"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmbuild"
+	"github.com/gotc-project/gotc/rpmread"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/specgen"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // run runs a command and returns its combined output, failing the test on

@@ -4,7 +4,7 @@ import (
 	"path"
 	"strings"
 
-	"gotc/rpmread"
+	"github.com/gotc-project/gotc/rpmread"
 )
 
 // standardTop are the top-level directories a package may put files in on

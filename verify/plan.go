@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // rpmVersionRE matches the RPM Version gotc writes: 1.26.8, or 1.27.0~rc1

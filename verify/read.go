@@ -10,9 +10,9 @@ import (
 	"regexp"
 	"strings"
 
-	"gotc/rpmread"
-	"gotc/rpmtag"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmread"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // pkgInfo is what the checks know about one package after its single

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"gotc/rpmtag"
-	"gotc/specgen"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/specgen"
 )
 
 // checkSource checks a source package (.src.rpm): it holds the spec

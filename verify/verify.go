@@ -7,7 +7,7 @@ import (
 	"io"
 	"sort"
 
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // Level is how bad a finding is.

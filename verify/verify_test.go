@@ -10,12 +10,12 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/tests/testenv"
+	"github.com/gotc-project/gotc/internal/testenv"
 
-	"gotc/rpmread"
-	"gotc/rpmtag"
-	"gotc/rpmwrite"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmread"
+	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 const goroot126 = "/usr/libexec/go-toolchain/go1.26.8"

@@ -12,11 +12,11 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/elfdeps"
-	"gotc/internal/cli"
-	"gotc/internal/sde"
-	"gotc/rpmbuild"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/elfdeps"
+	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/internal/sde"
+	"github.com/gotc-project/gotc/rpmbuild"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // buildOptions are the flags of gotc-rpm build.

@@ -6,9 +6,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/internal/cli"
-	"gotc/rpmdiff"
-	"gotc/rpmread"
+	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/rpmdiff"
+	"github.com/gotc-project/gotc/rpmread"
 )
 
 // diffOptions are the flags of gotc-rpm diff.

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"gotc/internal/cli"
+	"github.com/gotc-project/gotc/internal/cli"
 )
 
 // diffSpec is a small package for the diff tests; %s is its Summary.

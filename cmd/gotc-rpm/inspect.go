@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/internal/cli"
-	"gotc/rpmread"
+	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/rpmread"
 )
 
 // inspectOptions are the flags of gotc-rpm inspect.

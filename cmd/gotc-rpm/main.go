@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/internal/cli"
+	"github.com/gotc-project/gotc/internal/cli"
 )
 
 func main() { cli.Main("gotc-rpm", run) }

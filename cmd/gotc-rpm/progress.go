@@ -6,8 +6,8 @@ import (
 	"sync"
 	"time"
 
-	"gotc/rpmbuild"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmbuild"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // progressView renders a build's progress as one terminal line: each

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"gotc/rpmbuild"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/rpmbuild"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // testView is the progress view of a go1.26.8 plan (extra YAML first),

@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/internal/cli"
-	"gotc/selfcheck"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/selfcheck"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // selfcheckOptions are the flags of gotc-rpm selfcheck.

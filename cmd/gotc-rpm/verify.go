@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/internal/cli"
-	"gotc/verify"
+	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/verify"
 )
 
 // verifyOptions are the flags of gotc-rpm verify.

@@ -16,11 +16,11 @@ import (
 	"testing"
 	"time"
 
-	"gotc/internal/cli"
-	"gotc/rpmbuild"
-	"gotc/rpmread"
-	"gotc/specgen"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/rpmbuild"
+	"github.com/gotc-project/gotc/rpmread"
+	"github.com/gotc-project/gotc/specgen"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // verifyTree is a small Go-shaped toolchain: enough for the generated

@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/internal/cli"
-	"gotc/specgen"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/specgen"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // macrosOptions are the flags of gotc-spec macros.

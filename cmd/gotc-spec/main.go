@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"gotc/internal/cli"
+	"github.com/gotc-project/gotc/internal/cli"
 )
 
 func main() { cli.Main("gotc-spec", run) }

@@ -9,10 +9,10 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/internal/cli"
-	"gotc/mockcfg"
-	"gotc/specgen"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/mockcfg"
+	"github.com/gotc-project/gotc/specgen"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // mockOptions are the flags of gotc-spec mock.

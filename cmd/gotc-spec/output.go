@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"gotc/internal/atomicfile"
+	"github.com/gotc-project/gotc/internal/atomicfile"
 )
 
 // emit writes content to path atomically and says so on stdout, or with

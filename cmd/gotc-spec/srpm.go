@@ -10,11 +10,11 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/internal/cli"
-	"gotc/internal/sde"
-	"gotc/rpmbuild"
-	"gotc/specgen"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/internal/sde"
+	"github.com/gotc-project/gotc/rpmbuild"
+	"github.com/gotc-project/gotc/specgen"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // srpmOptions are the flags of gotc-spec srpm.

@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/internal/cli"
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // validateOptions are the flags of gotc-spec validate.

@@ -18,7 +18,7 @@ import (
 )
 
 // Version is gotc's version, stamped at build time with
-// -ldflags "-X gotc/internal/cli.Version=…".
+// -ldflags "-X github.com/gotc-project/gotc/internal/cli.Version=…".
 var Version = "dev"
 
 // Exit codes shared by gotc-spec and gotc-rpm.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/toolchain"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // Program is one gotc command: its name and its help text (the package

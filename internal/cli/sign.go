@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"gotc/signing"
+	"github.com/gotc-project/gotc/signing"
 )
 
 // SignFlags are the --sign-key and --sign-passphrase-file flags.

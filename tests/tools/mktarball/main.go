@@ -16,8 +16,8 @@ import (
 	"runtime"
 	"strings"
 
-	"gotc/internal/atomicfile"
-	"gotc/tests/gotarball"
+	"github.com/gotc-project/gotc/internal/atomicfile"
+	"github.com/gotc-project/gotc/internal/gotarball"
 )
 
 func main() {

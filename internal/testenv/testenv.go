@@ -17,8 +17,8 @@ import (
 	"sync"
 	"testing"
 
-	"gotc/internal/atomicfile"
-	"gotc/tests/gotarball"
+	"github.com/gotc-project/gotc/internal/atomicfile"
+	"github.com/gotc-project/gotc/internal/gotarball"
 )
 
 // SecondSeries is the second real Go release the tests package; the go
