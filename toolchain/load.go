@@ -7,11 +7,12 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	suggestpkg "github.com/gotc-project/gotc/internal/suggest"
 )
 
 // DefaultPath is the configuration file gotc reads when none is named.
@@ -103,7 +104,7 @@ func decode(name string, data []byte) (*Config, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, Problems{{File: name, Message: "empty configuration: a toolchains list is required"}}
 		}
-		return nil, Problems{yamlSyntaxProblem(name, err)}
+		return nil, Problems{yamlSyntaxProblem(name, data, err)}
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -128,7 +129,9 @@ func decode(name string, data []byte) (*Config, error) {
 }
 
 // yamlSyntaxProblem turns yaml.v3's "yaml: line N: msg" into a Problem.
-func yamlSyntaxProblem(name string, err error) Problem {
+// A tab where YAML wants indentation gets a message that says so; yaml.v3
+// only says it found a character that cannot start a token.
+func yamlSyntaxProblem(name string, data []byte, err error) Problem {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1 // whole-file problems (encoding, control characters) point at the start
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
@@ -139,7 +142,24 @@ func yamlSyntaxProblem(name string, err error) Problem {
 			}
 		}
 	}
-	return Problem{File: name, Pos: Pos{line, 1}, Message: "invalid YAML: " + msg}
+	col := 1
+	if strings.Contains(msg, "cannot start any token") {
+		if text := lineOf(data, line); strings.Contains(text, "\t") {
+			col = strings.Index(text, "\t") + 1
+			msg = "a tab character: YAML indents with spaces only"
+		}
+	}
+	return Problem{File: name, Pos: Pos{line, col}, Message: "invalid YAML: " + msg}
+}
+
+// lineOf returns line n (from 1) of data, "" past the end.
+func lineOf(data []byte, n int) string {
+	for i, l := range strings.Split(string(data), "\n") {
+		if i == n-1 {
+			return l
+		}
+	}
+	return ""
 }
 
 // walker checks a yaml.Node tree against a Go type, recording the
@@ -254,41 +274,14 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 
 // suggest offers the closest known key for a misspelt one.
 func suggest(key string, fields map[string]reflect.Type) string {
-	best, bestDist := "", 3
 	names := make([]string, 0, len(fields))
 	for k := range fields {
 		names = append(names, k)
 	}
-	sort.Strings(names)
-	for _, k := range names {
-		if d := editDistance(key, k); d < bestDist {
-			best, bestDist = k, d
-		}
+	if best := suggestpkg.Closest(key, names); best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	return ""
 }
 
 func describe(n *yaml.Node) string {

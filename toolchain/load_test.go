@@ -64,7 +64,8 @@ func TestBadConfigs(t *testing.T) {
 	}{
 		{"empty file", "", "gotc.yaml: empty configuration"},
 		{"syntax error", "toolchains: [\n", "gotc.yaml:1:1: invalid YAML"},
-		{"tab indentation", "toolchains:\n\t- version: 1\n", "gotc.yaml:2:1: invalid YAML"},
+		{"tab indentation", "toolchains:\n\t- version: 1\n", "gotc.yaml:2:1: invalid YAML: a tab character: YAML indents with spaces only"},
+		{"tab after indentation", "toolchains:\n  -\tversion: 1\n", "gotc.yaml:2:4: invalid YAML: a tab character"},
 		{"unknown top key", "toolchain: []\n", `gotc.yaml:1:1: unknown key "toolchain" in top level (did you mean "toolchains"?)`},
 		{"unknown nested key", "toolchains:\n  - version: \"1.26.8\"\n    relase: 2\n", `gotc.yaml:3:5: unknown key "relase" in toolchains[0] (did you mean "release"?)`},
 		{"wrong type list", "toolchains: {a: 1}\n", "gotc.yaml:1:13: toolchains: want a list, got a mapping"},
