@@ -38,12 +38,10 @@ vet:
 lint:
 	$(GO) run $(STATICCHECK) ./...
 
+## tidy-check: fails when go mod tidy would change go.mod or go.sum;
+## changes nothing itself
 tidy-check:
-	@cp go.mod build-go.mod.bak 2>/dev/null; cp go.sum build-go.sum.bak 2>/dev/null; \
-	$(GO) mod tidy >/dev/null 2>&1; \
-	if ! cmp -s go.mod build-go.mod.bak || ! cmp -s go.sum build-go.sum.bak; then \
-	  mv build-go.mod.bak go.mod; mv build-go.sum.bak go.sum; echo "go mod tidy changes go.mod/go.sum: run it and commit"; exit 1; fi; \
-	rm -f build-go.mod.bak build-go.sum.bak
+	@$(GO) mod tidy -diff >build-tidy.diff 2>&1 || { cat build-tidy.diff; rm -f build-tidy.diff; echo "go mod tidy changes go.mod/go.sum: run it and commit"; exit 1; }; rm -f build-tidy.diff
 
 ## fuzz: a short pass over every fuzz target. A run that ends in the fuzz
 ## engine's own "context deadline exceeded" without a failing input

@@ -117,39 +117,3 @@ func TestSRPMEqualsRPMBuild(t *testing.T) {
 	}
 }
 
-// TestSRPMRefuses covers unusable input: no --sources, a tarball whose
-// checksum is wrong, a missing tarball; each exits 2 and writes nothing.
-func TestSRPMRefuses(t *testing.T) {
-	spec := testenv.Command(t, "gotc-spec")
-	tbs := testenv.Toolchains(t)
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "gotc.yaml")
-	if err := os.WriteFile(cfg, []byte(testenv.Config(tbs[:1], "")), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	bad := filepath.Join(dir, "bad")
-	os.Mkdir(bad, 0o755)
-	os.WriteFile(filepath.Join(bad, tbs[0].File), []byte("not the tarball"), 0o644)
-	out := filepath.Join(dir, "out")
-	tests := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"no sources", []string{"srpm", "-c", cfg, "-o", out}, "--sources DIR is required"},
-		{"checksum", []string{"srpm", "-c", cfg, "--sources", bad, "-o", out}, "checksum mismatch"},
-		{"missing", []string{"srpm", "-c", cfg, "--sources", dir, "-o", out}, "no such file"},
-		{"bad compression", []string{"srpm", "-c", cfg, "--sources", bad, "-o", out, "--compress", "lz4"}, "algorithm must be"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			res, err := testenv.Output("", nil, spec, tc.args...)
-			if code := exitCode(err); code != 2 || !strings.Contains(res, tc.want) {
-				t.Errorf("exit %d, output %q; want 2 and %q", code, res, tc.want)
-			}
-			if left, _ := os.ReadDir(out); len(left) > 0 {
-				t.Errorf("left in the output directory: %v", left)
-			}
-		})
-	}
-}

@@ -14,142 +14,114 @@ import (
 
 	"github.com/gotc-project/gotc/elfdeps"
 	"github.com/gotc-project/gotc/internal/cli"
-	"github.com/gotc-project/gotc/internal/sde"
 	"github.com/gotc-project/gotc/rpmbuild"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
+var buildVerb = cli.Verb{
+	Name:    "build",
+	Summary: "build a toolchain's RPMs natively, without rpmbuild",
+	Args:    cli.NoArgs,
+	New:     func() cli.Options { return &buildOptions{} },
+}
+
 // buildOptions are the flags of gotc-rpm build.
 type buildOptions struct {
-	// Config is the configuration file.
-	Config string
-	// Sources is the directory holding the upstream tarballs.
-	Sources string
+	Config  cli.ConfigFlag
+	Sources cli.SourcesFlag
 	// GOROOT is an unpacked toolchain to package instead of a tarball.
-	GOROOT string
-	// OutDir receives the RPMs.
-	OutDir string
-	// Version selects one toolchain (1.26.8 or 1.26).
-	Version string
-	// Arch is the RPM arch to build for.
-	Arch string
-	// Compress is ALGO[:LEVEL].
-	Compress string
-	// Dist is appended to the Release.
-	Dist string
+	GOROOT  string
+	Package cli.PackageFlags
 	// Quiet turns the progress display off.
 	Quiet bool
-	// Sign holds the signing flags.
-	Sign cli.SignFlags
-	// BuildHost is recorded as BUILDHOST.
-	BuildHost string
 	// Threads compress in parallel.
 	Threads int
 }
 
-func (o *buildOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.Config, "config", "c", toolchain.DefaultPath, "configuration file")
-	fs.StringVar(&o.Sources, "sources", "", "directory with the upstream tarballs named in the config")
-	fs.StringVar(&o.GOROOT, "goroot", "", "unpacked toolchain tree to package instead of a tarball")
-	fs.StringVarP(&o.OutDir, "output", "o", ".", "directory the RPMs are written to")
-	fs.StringVar(&o.Version, "version", "", "build only this toolchain (1.26.8 or 1.26)")
-	fs.StringVar(&o.Arch, "arch", hostArch(), "RPM arch to build for")
-	fs.StringVar(&o.Compress, "compress", "zstd:19", "payload compression: zstd:N, xz:N or gzip:N")
-	fs.StringVar(&o.Dist, "dist", "", "dist tag appended to Release, as %{?dist} (e.g. .fc41)")
-	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress display")
-	o.Sign.AddFlags(fs)
-	fs.StringVar(&o.BuildHost, "build-host", "localhost", "build host recorded in the packages (BUILDHOST)")
-	fs.IntVar(&o.Threads, "threads", runtime.NumCPU(), "compression threads")
+func (o *buildOptions) AddFlags(fs *pflag.FlagSet) {
+	o.Config.AddFlags(fs, toolchain.DefaultPath, "configuration `FILE`")
+	o.Sources.AddFlags(fs, "`DIR`ectory with the upstream tarballs the configuration names")
+	fs.StringVar(&o.GOROOT, "goroot", "", "unpacked toolchain tree `DIR` to package instead of a tarball (its VERSION picks the toolchain)")
+	o.Package.AddFlags(fs, "zstd:19", "RPMs", "RPM `ARCH` to build for")
+	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress display (there is none when stderr is not a terminal)")
+	fs.IntVar(&o.Threads, "threads", runtime.NumCPU(), "compress `N` payload frames at once (default: one per core)")
 }
 
-func hostArch() string {
-	for arch, goarch := range toolchain.GOARCH {
-		if goarch == runtime.GOARCH {
-			return arch
+func (o *buildOptions) Validate() error {
+	if (o.Sources.Dir == "") == (o.GOROOT == "") {
+		return cli.Usage("give exactly one of --sources DIR and --goroot DIR")
+	}
+	if o.Threads < 1 {
+		return cli.Usage("--threads %d: want at least 1", o.Threads)
+	}
+	return o.Package.Validate()
+}
+
+func (o *buildOptions) Run(env *cli.Env, _ []string) (err error) {
+	epoch, err := env.SourceDateEpoch()
+	if err != nil {
+		return err
+	}
+	signer, err := o.Package.Sign.Signer()
+	if err != nil {
+		return err
+	}
+	cfg, err := o.Config.Load(env.Stderr)
+	if err != nil {
+		return err
+	}
+	plans, err := o.plans(cfg)
+	if err != nil {
+		return err
+	}
+	undo, err := cli.MakeOutputDir(o.Package.Output)
+	if err != nil {
+		return cli.Unusable(err)
+	}
+	defer func() {
+		if err != nil {
+			undo()
 		}
-	}
-	return runtime.GOARCH
-}
-
-func runBuild(args []string, stdout, stderr io.Writer) error {
-	var o buildOptions
-	flags := prog.NewFlagSet("build")
-	o.addFlags(flags)
-	if err := parseFlags(flags, args, 0, "build", stdout); err != nil {
-		return err
-	}
-	if flags.NArg() > 0 {
-		return cli.Usage("build: unexpected argument %q", flags.Arg(0))
-	}
-	if err := cli.CheckBuildHost(o.BuildHost); err != nil {
-		return err
-	}
-	if (o.Sources == "") == (o.GOROOT == "") {
-		return cli.Usage("build: give exactly one of --sources DIR and --goroot DIR")
-	}
-	if o.Dist != "" && !strings.HasPrefix(o.Dist, ".") || strings.ContainsAny(o.Dist, "- /%") {
-		return cli.Usage("build: --dist %q must start with \".\" and contain no \"-\", \"/\", \"%%\" or spaces", o.Dist)
-	}
-	signer, err := o.Sign.Signer()
-	if err != nil {
-		return err
-	}
-	compressor, level, err := cli.ParseCompress(o.Compress)
-	if err != nil {
-		return cli.Usage("build: %v", err)
-	}
-	epoch, err := sde.Parse(os.Getenv("SOURCE_DATE_EPOCH"))
-	if err != nil {
-		return cli.Usage("%v", err)
-	}
-	cfg, err := cli.LoadConfig(o.Config, stderr)
-	if err != nil {
-		return err
-	}
-	plans, err := selectPlans(cfg, o)
-	if err != nil {
-		return cli.Usage("build: %v", err)
-	}
-	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
-		return fmt.Errorf("creating output directory: %w", err)
-	}
-	if os.Getenv("GOMEMLIMIT") == "" {
+	}()
+	if env.Getenv("GOMEMLIMIT") == "" {
 		// The live set is the zstd encoders (tens of MiB each, one per
 		// payload frame compressed at once); a soft limit keeps the garbage
 		// around them from doubling the peak.
 		debug.SetMemoryLimit(memoryLimit)
 	}
+	compressor, level := o.Package.Compression()
 	bopt := rpmbuild.Options{
-		Arch:            o.Arch,
-		Dist:            o.Dist,
+		Arch:            o.Package.Arch,
+		Dist:            o.Package.Dist,
 		SourceDateEpoch: epoch,
 		Compressor:      compressor,
 		Level:           level,
 		Threads:         o.Threads,
-		TempDir:         o.OutDir,
+		TempDir:         o.Package.Output,
 		Deps:            elfDeps,
-		BuildHost:       o.BuildHost,
+		BuildHost:       o.Package.BuildHost,
 	}
-	showProgress := !o.Quiet && isTerminal(stderr)
+	showProgress := !o.Quiet && isTerminal(env.Stderr)
 	for _, p := range plans {
 		var readProgress func(read, total int64)
 		bopt.Sign = cli.SignAt(signer, rpmbuild.BuildTime(p, epoch))
+		bopt.Progress = nil
 		if showProgress {
 			view := newProgressView(p)
 			bopt.Progress = func(pr rpmbuild.Progress) {
 				if line, ok := view.update(pr); ok {
-					fmt.Fprint(stderr, "\r\033[K"+line)
+					fmt.Fprint(env.Stderr, "\r\033[K"+line)
 				}
 			}
 			readProgress = func(read, total int64) {
 				if line, ok := view.reading(read, total); ok {
-					fmt.Fprint(stderr, "\r\033[K"+line)
+					fmt.Fprint(env.Stderr, "\r\033[K"+line)
 				}
 			}
 		}
-		results, err := buildOne(p, o, bopt, readProgress)
+		results, err := o.buildOne(p, bopt, readProgress)
 		if bopt.Progress != nil {
-			fmt.Fprint(stderr, "\r\033[K")
+			fmt.Fprint(env.Stderr, "\r\033[K")
 		}
 		var exit *cli.ExitError
 		if errors.As(err, &exit) {
@@ -158,7 +130,7 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("building %s: %w", p.Name, err)
 		}
 		for _, r := range results {
-			fmt.Fprintf(stdout, "wrote %s\n", r.Path)
+			fmt.Fprintf(env.Stdout, "wrote %s\n", r.Path)
 		}
 	}
 	return nil
@@ -168,52 +140,54 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 // GOMEMLIMIT overrides it.
 const memoryLimit = 170 << 20
 
-// selectPlans picks the toolchains to build.
-func selectPlans(cfg *toolchain.Config, o buildOptions) ([]*toolchain.Plan, error) {
-	if o.Version != "" {
-		p, err := cfg.PlanFor(o.Version)
-		if err != nil {
-			return nil, err
-		}
-		return []*toolchain.Plan{p}, nil
+// plans picks the toolchains to build: --version's, the one --goroot
+// holds, or all. With --sources each must have a tarball for --arch.
+func (o *buildOptions) plans(cfg *toolchain.Config) ([]*toolchain.Plan, error) {
+	plans, err := o.Package.Plans(cfg)
+	if err != nil {
+		return nil, err
 	}
-	if o.GOROOT != "" {
+	if o.GOROOT != "" && o.Package.Version == "" {
 		v, err := os.ReadFile(filepath.Join(o.GOROOT, "VERSION"))
 		if err != nil {
-			return nil, fmt.Errorf("--goroot: %w", err)
+			return nil, cli.Unusable(fmt.Errorf("--goroot: %w", err))
 		}
 		first, _, _ := strings.Cut(string(v), "\n")
 		p, err := cfg.PlanFor(strings.TrimPrefix(strings.TrimSpace(first), "go"))
 		if err != nil {
-			return nil, fmt.Errorf("--goroot %s holds %s: %w", o.GOROOT, strings.TrimSpace(first), err)
+			return nil, cli.Usage("--goroot %s holds %s: %v", o.GOROOT, strings.TrimSpace(first), err)
 		}
-		return []*toolchain.Plan{p}, nil
+		plans = []*toolchain.Plan{p}
 	}
-	return cfg.Plans(), nil
+	if o.Sources.Dir != "" {
+		for _, p := range plans {
+			if _, ok := p.Toolchain.Sources[o.Package.Arch]; !ok {
+				return nil, cli.Usage("--arch %s: %s has sources for %s only", o.Package.Arch, p.Name, strings.Join(p.Arches, ", "))
+			}
+		}
+	}
+	return plans, nil
 }
 
 // buildOne builds p's packages: from --goroot as is, or from the plan's
 // tarball in --sources, checked and read into a spool file in the output
 // directory (unlinked at once, so nothing is left behind). A tarball
 // that fails its checks is unusable input (exit 2).
-func buildOne(p *toolchain.Plan, o buildOptions, bopt rpmbuild.Options, readProgress func(read, total int64)) ([]rpmbuild.Result, error) {
+func (o *buildOptions) buildOne(p *toolchain.Plan, bopt rpmbuild.Options, readProgress func(read, total int64)) ([]rpmbuild.Result, error) {
 	if o.GOROOT != "" {
 		tree, err := rpmbuild.ReadTree(o.GOROOT)
 		if err != nil {
-			return nil, err
+			return nil, cli.Unusable(err)
 		}
 		defer tree.Close()
-		return rpmbuild.Build(p, tree, o.OutDir, bopt)
+		return rpmbuild.Build(p, tree, o.Package.Output, bopt)
 	}
-	src, ok := p.Toolchain.Sources[o.Arch]
-	if !ok {
-		return nil, cli.Usage("build: %s has no %s source in %s", p.Name, o.Arch, o.Config)
-	}
-	tarball := filepath.Join(o.Sources, src.File)
-	results, err := rpmbuild.BuildTarball(p, tarball, rpmbuild.ExtractOptions{SHA256: src.SHA256, Progress: readProgress}, o.OutDir, bopt)
+	src := p.Toolchain.Sources[o.Package.Arch]
+	tarball := filepath.Join(o.Sources.Dir, src.File)
+	results, err := rpmbuild.BuildTarball(p, tarball, rpmbuild.ExtractOptions{SHA256: src.SHA256, Progress: readProgress}, o.Package.Output, bopt)
 	var xerr *rpmbuild.ExtractError
 	if errors.As(err, &xerr) {
-		return nil, &cli.ExitError{Code: cli.ExitUsage, Err: err}
+		return nil, cli.Unusable(err)
 	}
 	return results, err
 }

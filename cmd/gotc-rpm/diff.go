@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"io"
 
 	"github.com/spf13/pflag"
 
@@ -11,42 +10,39 @@ import (
 	"github.com/gotc-project/gotc/rpmread"
 )
 
+var diffVerb = cli.Verb{
+	Name:    "diff",
+	Summary: "compare two RPMs by content, ignoring how they were built",
+	Args:    cli.Exactly(2, "RPM file"),
+	New:     func() cli.Options { return &diffOptions{} },
+}
+
 // diffOptions are the flags of gotc-rpm diff.
 type diffOptions struct {
 	// Strict compares everything, build facts and signatures included.
 	Strict bool
-	// JSON selects the machine-readable output.
-	JSON bool
+	JSON   cli.JSONFlag
 }
 
-func (o *diffOptions) addFlags(fs *pflag.FlagSet) {
+func (o *diffOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.Strict, "strict", false, "compare everything: build time and host, compression, signatures, mtimes")
-	fs.BoolVar(&o.JSON, "json", false, "print JSON instead of text")
+	o.JSON.AddFlags(fs, "print a JSON array of {kind, name, field, a, b} instead of text")
 }
 
-func runDiff(args []string, stdout, stderr io.Writer) error {
-	var o diffOptions
-	fs := prog.NewFlagSet("diff")
-	o.addFlags(fs)
-	if err := parseFlags(fs, args, 0, "diff", stdout); err != nil {
-		return err
-	}
-	if fs.NArg() != 2 {
-		return cli.Usage("diff: want two RPM files, got %d", fs.NArg())
-	}
+func (o *diffOptions) Run(env *cli.Env, files []string) error {
 	var rs [2]*rpmread.Reader
-	for i, path := range fs.Args() {
+	for i, path := range files {
 		r, err := rpmread.Open(path)
 		if err != nil {
-			return &cli.ExitError{Code: cli.ExitUsage, Err: err}
+			return cli.Unusable(err)
 		}
 		defer r.Close()
 		rs[i] = r
 	}
 	diffs := rpmdiff.Compare(rs[0], rs[1], rpmdiff.Options{Strict: o.Strict})
-	w := bufio.NewWriter(stdout)
+	w := bufio.NewWriter(env.Stdout)
 	write := rpmdiff.WriteText
-	if o.JSON {
+	if o.JSON.JSON {
 		write = rpmdiff.WriteJSON
 	}
 	if err := write(w, diffs); err != nil {

@@ -5,15 +5,6 @@ Usage:
 
 	gotc-rpm <command> [flags] FILE...
 
-Commands:
-
-	build      build a toolchain's RPMs natively, without rpmbuild
-	diff       compare two RPMs by content, ignoring how they were built
-	inspect    print what an RPM contains, like rpm -qip and rpm -qlvp
-	selfcheck  check the toolchains installed on this system
-	verify     check toolchain RPMs: digests, structure, files, alternatives, ABI
-	version    print gotc-rpm's version
-
 gotc-rpm build [-c FILE] (--sources DIR | --goroot DIR) [-o DIR] [flags]
 
 Build writes every package of each toolchain in the configuration — the
@@ -30,17 +21,6 @@ the same inputs give byte-identical RPMs. Files are written to a
 temporary name and renamed; an error or interrupt leaves no partial RPM.
 --sign-key adds the header signature rpmsign --addsign adds (RSA,
 EdDSA, ECDSA or DSA OpenPGP key as gpg --export-secret-keys writes it).
-
-	-c, --config FILE    configuration file (default gotc.yaml)
-	--sources DIR        directory with the tarballs the config names
-	--goroot DIR         unpacked toolchain to package instead
-	-o, --output DIR     where the RPMs go (default .)
-	--version V          only this toolchain (1.26.8 or 1.26)
-	--arch ARCH          RPM arch to build for (default: this machine's)
-	--compress ALGO:N    zstd:1-22, xz:1-9 or gzip:1-9 (default zstd:19)
-	--dist TAG           appended to Release like %{?dist} (.fc41)
-	--threads N          compression threads (default: all cores)
-	-q, --quiet          no progress display (none when not a terminal)
 
 gotc-rpm inspect [--json] FILE...
 
@@ -73,9 +53,6 @@ PayloadIsLzma requirements (other rpmlib() requirements count). The
 same spec rebuilt with another compressor and SOURCE_DATE_EPOCH is
 equal. Exit 0 when equal, 1 when different, 2 when a file is not a
 readable RPM (reported on one line naming it).
-
-	--strict    compare everything, including all of the above
-	--json      print a JSON array of {kind, name, field, a, b}
 
 gotc-rpm verify [-c FILE] [--sources DIR] [--target T] [--json] FILE...
 
@@ -123,12 +100,6 @@ Exit 0 when there are no errors (warnings allowed), 1 when there are,
 2 for bad flags, an invalid configuration or a file that is not a
 readable RPM (unreadable, not an RPM, truncated), reported on one line
 naming it.
-
-	-c, --config FILE    configuration the packages were built from
-	--sources DIR        tarballs the config names: exact file lists
-	--target T           fedora-38..45, epel-8, epel-9, epel-10, rawhide
-	--json               {findings: [{level, check, package, path,
-	                     message}], packages, errors, warnings}
 
 gotc-rpm selfcheck [-c FILE] [--root DIR] [--no-run] [--no-rpm] [--json]
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"fmt"
-	"io"
 
 	"github.com/spf13/pflag"
 
@@ -11,34 +10,34 @@ import (
 	"github.com/gotc-project/gotc/rpmread"
 )
 
+var inspectVerb = cli.Verb{
+	Name:    "inspect",
+	Summary: "print what an RPM contains, like rpm -qip and rpm -qlvp",
+	Args:    cli.AtLeast(1, "RPM file"),
+	New:     func() cli.Options { return &inspectOptions{} },
+}
+
 // inspectOptions are the flags of gotc-rpm inspect.
 type inspectOptions struct {
-	// JSON selects the machine-readable output.
-	JSON bool
+	JSON cli.JSONFlag
 }
 
-func (o *inspectOptions) addFlags(fs *pflag.FlagSet) {
-	fs.BoolVar(&o.JSON, "json", false, "print JSON instead of text")
+func (o *inspectOptions) AddFlags(fs *pflag.FlagSet) {
+	o.JSON.AddFlags(fs, "print one JSON array, an object per package, instead of text")
 }
 
-func runInspect(args []string, stdout, stderr io.Writer) error {
-	var o inspectOptions
-	fs := prog.NewFlagSet("inspect")
-	o.addFlags(fs)
-	if err := parseFlags(fs, args, 1, "inspect", stdout); err != nil {
-		return err
-	}
+func (o *inspectOptions) Run(env *cli.Env, files []string) error {
 	var pkgs []*rpmread.Package
-	for _, path := range fs.Args() {
+	for _, path := range files {
 		r, err := rpmread.Open(path)
 		if err != nil {
-			return &cli.ExitError{Code: cli.ExitUsage, Err: err}
+			return cli.Unusable(err)
 		}
 		pkgs = append(pkgs, r.Package)
 		r.Close()
 	}
-	w := bufio.NewWriter(stdout)
-	if o.JSON {
+	w := bufio.NewWriter(env.Stdout)
+	if o.JSON.JSON {
 		if err := rpmread.WriteJSON(w, pkgs...); err != nil {
 			return err
 		}

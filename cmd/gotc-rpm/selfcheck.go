@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"text/tabwriter"
 
@@ -12,48 +13,46 @@ import (
 
 	"github.com/gotc-project/gotc/internal/cli"
 	"github.com/gotc-project/gotc/selfcheck"
-	"github.com/gotc-project/gotc/toolchain"
 )
+
+var selfcheckVerb = cli.Verb{
+	Name:    "selfcheck",
+	Summary: "check the toolchains installed on this system or under --root",
+	Args:    cli.NoArgs,
+	New:     func() cli.Options { return &selfcheckOptions{} },
+}
 
 // selfcheckOptions are the flags of gotc-rpm selfcheck.
 type selfcheckOptions struct {
 	// Config gives the layout, alternatives and go.env settings; empty
 	// means gotc's defaults.
-	Config string
+	Config cli.ConfigFlag
 	// Root is the install root to check.
 	Root string
 	// NoRun skips running each toolchain's go command.
 	NoRun bool
 	// NoRPM skips rpm -V.
 	NoRPM bool
-	// JSON selects the machine-readable report.
-	JSON bool
+	JSON cli.JSONFlag
 }
 
-func (o *selfcheckOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.Config, "config", "c", "", "configuration the toolchains were packaged with (default: gotc's defaults)")
-	fs.StringVar(&o.Root, "root", "/", "install root to check")
+func (o *selfcheckOptions) AddFlags(fs *pflag.FlagSet) {
+	o.Config.AddFlags(fs, "", "configuration `FILE` the toolchains were packaged with (default: gotc's defaults)")
+	fs.StringVar(&o.Root, "root", "/", "install root `DIR` to check")
 	fs.BoolVar(&o.NoRun, "no-run", false, "do not run the toolchains' go commands")
 	fs.BoolVar(&o.NoRPM, "no-rpm", false, "do not verify the toolchains' packages with rpm -V")
-	fs.BoolVar(&o.JSON, "json", false, "print a JSON report instead of text")
+	o.JSON.AddFlags(fs, "print a JSON report instead of text")
 }
 
-func runSelfcheck(args []string, stdout, stderr io.Writer) error {
-	var o selfcheckOptions
-	fs := prog.NewFlagSet("selfcheck")
-	o.addFlags(fs)
-	if err := prog.Parse(fs, "selfcheck", args, stdout); err != nil {
+func (o *selfcheckOptions) Run(env *cli.Env, _ []string) error {
+	if fi, err := os.Stat(o.Root); err != nil {
+		return cli.Unusable(fmt.Errorf("--root: %w", err))
+	} else if !fi.IsDir() {
+		return cli.Usage("--root %s is not a directory", o.Root)
+	}
+	cfg, err := o.Config.LoadOrDefaults(env.Stderr)
+	if err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return cli.Usage("selfcheck: unexpected argument %q", fs.Arg(0))
-	}
-	cfg := toolchain.Defaults()
-	if o.Config != "" {
-		var err error
-		if cfg, err = cli.LoadConfig(o.Config, stderr); err != nil {
-			return err
-		}
 	}
 	opt := selfcheck.Options{Root: o.Root, Run: !o.NoRun}
 	if !o.NoRPM {
@@ -61,10 +60,10 @@ func runSelfcheck(args []string, stdout, stderr io.Writer) error {
 	}
 	rep, err := selfcheck.Check(cfg, opt)
 	if err != nil {
-		return &cli.ExitError{Code: cli.ExitUsage, Err: fmt.Errorf("selfcheck: %w", err)}
+		return cli.Unusable(err)
 	}
-	w := bufio.NewWriter(stdout)
-	if o.JSON {
+	w := bufio.NewWriter(env.Stdout)
+	if o.JSON.JSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		if rep.Findings == nil {
@@ -84,7 +83,7 @@ func runSelfcheck(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if rep.Errors() > 0 {
-		return cli.Findings("selfcheck: %d error(s)", rep.Errors())
+		return cli.Findings("%d error(s)", rep.Errors())
 	}
 	return nil
 }

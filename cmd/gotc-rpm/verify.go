@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"errors"
-	"fmt"
-	"io"
 
 	"github.com/spf13/pflag"
 
@@ -12,71 +10,62 @@ import (
 	"github.com/gotc-project/gotc/verify"
 )
 
+var verifyVerb = cli.Verb{
+	Name:    "verify",
+	Summary: "check toolchain RPMs: digests, structure, files, alternatives, ABI",
+	Args:    cli.AtLeast(1, "RPM file"),
+	New:     func() cli.Options { return &verifyOptions{} },
+}
+
 // verifyOptions are the flags of gotc-rpm verify.
 type verifyOptions struct {
 	// Config is the configuration the packages were built from; empty
 	// means infer the plan from each package's name and version.
-	Config string
-	// Sources is the directory with the tarballs the config names.
-	Sources string
-	// Targets are the distributions the abi check checks against.
-	Targets []string
-	// JSON selects the machine-readable report.
-	JSON bool
+	Config  cli.ConfigFlag
+	Sources cli.SourcesFlag
+	Targets cli.TargetFlag
+	JSON    cli.JSONFlag
 }
 
-func (o *verifyOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.Config, "config", "c", "", "configuration the packages were built from (default: infer from each package)")
-	fs.StringVar(&o.Sources, "sources", "", "directory with the tarballs the config names: compare with the exact expected file lists")
-	fs.StringSliceVar(&o.Targets, "target", nil, "check ELF files' glibc needs against this target (fedora-41, epel-8, rawhide); repeatable")
-	fs.BoolVar(&o.JSON, "json", false, "print a JSON report instead of text")
+func (o *verifyOptions) AddFlags(fs *pflag.FlagSet) {
+	o.Config.AddFlags(fs, "", "configuration `FILE` the packages were built from (default: infer the plan from each package)")
+	o.Sources.AddFlags(fs, "`DIR`ectory with the tarballs the configuration names: compare with the exact expected file lists")
+	o.Targets.AddFlags(fs, "check ELF files' glibc needs against `TARGET` (fedora-43, el9, rawhide); repeatable")
+	o.JSON.AddFlags(fs, "print a JSON report instead of text")
 }
 
-// validate checks flag combinations that need no file access.
-func (o *verifyOptions) validate() error {
-	if o.Sources != "" && o.Config == "" {
-		return cli.Usage("verify: --sources needs -c, the configuration that names the tarballs")
+// Validate checks flag values and combinations that need no file access.
+func (o *verifyOptions) Validate() error {
+	if o.Sources.Dir != "" && o.Config.Path == "" {
+		return cli.Usage("--sources needs -c, the configuration that names the tarballs")
 	}
-	return nil
+	return o.Targets.Validate()
 }
 
-func runVerify(args []string, stdout, stderr io.Writer) error {
-	var o verifyOptions
-	fs := prog.NewFlagSet("verify")
-	o.addFlags(fs)
-	if err := parseFlags(fs, args, 1, "verify", stdout); err != nil {
-		return err
-	}
-	if err := o.validate(); err != nil {
-		return err
-	}
-	targets, err := verify.Targets(o.Targets)
-	if err != nil {
-		return cli.Usage("verify: --target: %v", err)
-	}
-	opt := verify.Options{Sources: o.Sources, Targets: targets}
-	if o.Config != "" {
-		cfg, err := cli.LoadConfig(o.Config, stderr)
+func (o *verifyOptions) Run(env *cli.Env, files []string) error {
+	opt := verify.Options{Sources: o.Sources.Dir, Targets: o.Targets.Targets()}
+	if o.Config.Path != "" {
+		cfg, err := o.Config.Load(env.Stderr)
 		if err != nil {
 			return err
 		}
 		opt.Config = cfg
-		if len(o.Targets) == 0 {
+		if len(opt.Targets) == 0 {
 			if opt.Targets, err = verify.Targets(cfg.Targets); err != nil {
-				return cli.Usage("verify: %s: %v", o.Config, err)
+				return cli.Usage("%s: %v", o.Config.Path, err)
 			}
 		}
 	}
-	rep, err := verify.Files(fs.Args(), opt)
+	rep, err := verify.Files(files, opt)
 	if err != nil {
 		var ie *verify.InputError
 		if errors.As(err, &ie) {
-			return &cli.ExitError{Code: cli.ExitUsage, Err: err}
+			return cli.Unusable(err)
 		}
-		return fmt.Errorf("verify: %w", err)
+		return err
 	}
-	w := bufio.NewWriter(stdout)
-	if o.JSON {
+	w := bufio.NewWriter(env.Stdout)
+	if o.JSON.JSON {
 		err = rep.WriteJSON(w)
 	} else {
 		err = rep.WriteText(w)
@@ -88,7 +77,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if rep.Errors > 0 {
-		return cli.Findings("verify: %d error(s) in %d package(s)", rep.Errors, rep.Packages)
+		return cli.Findings("%d error(s) in %d package(s)", rep.Errors, rep.Packages)
 	}
 	return nil
 }

@@ -125,7 +125,10 @@ func verifyFixture(t *testing.T) (cfgPath, sources string, native, built []strin
 	return cfgPath, sources, native, built
 }
 
-func TestVerifyCLI(t *testing.T) {
+// TestVerifyRPMBuild verifies packages built natively and by real
+// rpmbuild from the same tree; the usage errors and refusals are
+// scenarios in testdata/script/verify.txtar.
+func TestVerifyRPMBuild(t *testing.T) {
 	cfg, sources, native, built := verifyFixture(t)
 	dir := t.TempDir()
 	b, _ := os.ReadFile(native[0])
@@ -137,12 +140,6 @@ func TestVerifyCLI(t *testing.T) {
 	c := append([]byte(nil), b...)
 	c[r.PayloadOffset+(int64(len(c))-r.PayloadOffset)/2] ^= 0x10
 	os.WriteFile(corrupt, c, 0o644)
-	truncated := filepath.Join(dir, "truncated.rpm")
-	os.WriteFile(truncated, b[:len(b)-64], 0o644)
-	junk := filepath.Join(dir, "junk.rpm")
-	os.WriteFile(junk, []byte("not an rpm at all, just some text that is long enough for a lead......................................\n"), 0o644)
-	badCfg := filepath.Join(dir, "bad.yaml")
-	os.WriteFile(badCfg, []byte("toolchains:\n  - version: 1.26\n"), 0o644)
 
 	args := func(a ...string) []string { return append([]string{"verify"}, a...) }
 	cases := []struct {
@@ -156,15 +153,6 @@ func TestVerifyCLI(t *testing.T) {
 		{"rpmbuild clean", args(append([]string{"-c", cfg, "--sources", sources, "--target", "epel-8"}, built...)...), 0, "4 packages verified: 0 errors, 0 warnings\n", ""},
 		{"native main, rpmbuild subpackages, inferred", args(append([]string{native[0]}, built[:3]...)...), 0, "4 packages verified: 0 errors, 0 warnings\n", ""},
 		{"corrupted payload", args("-c", cfg, corrupt), 1, "error  integrity  go-toolchain-1.26-1.26.8-1.x86_64: payload SHA256: recorded", "verify: "},
-		{"truncated", args(native[1], truncated), 2, "", truncated + ": truncated"},
-		{"not an RPM", args(junk), 2, "", junk + ": "},
-		{"missing file", args(filepath.Join(dir, "none.rpm")), 2, "", "none.rpm: "},
-		{"no files", args("-c", cfg), 2, "", "no RPM files given"},
-		{"bad flag", args("--frobnicate", native[0]), 2, "", "unknown flag"},
-		{"sources without config", args("--sources", sources, native[0]), 2, "", "--sources needs -c"},
-		{"unknown target", args("--target", "epel-7", native[0]), 2, "", `unknown target "epel-7"`},
-		{"invalid config", args("-c", badCfg, native[0]), 2, "", "bad.yaml"},
-		{"help", args("--help"), 0, "gotc-rpm verify [-c FILE]", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -173,9 +161,6 @@ func TestVerifyCLI(t *testing.T) {
 			code := cli.Report(&stderr, "gotc-rpm", err)
 			if code != c.code || !strings.Contains(stdout.String(), c.stdout) || !strings.Contains(stderr.String(), c.stderr) {
 				t.Errorf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, c.code, stdout.String(), stderr.String())
-			}
-			if c.code == 2 && c.name != "invalid config" && strings.Count(stderr.String(), "\n") != 1 {
-				t.Errorf("want one line on stderr, got:\n%s", stderr.String())
 			}
 		})
 	}

@@ -1,24 +1,11 @@
 /*
 Gotc-spec turns gotc.yaml, the description of the Go toolchains a packager
-ships side by side, into RPM specs.
+ships side by side, into RPM specs, an RPM macros file for hand-written
+specs, mock configurations and source packages for Koji and Copr.
 
 Usage:
 
 	gotc-spec <command> [flags]
-
-Commands:
-
-	validate   check gotc.yaml and print a one-line summary
-	gen        write one RPM spec per Go series
-	macros     write the RPM macros file for hand-written specs
-	mock       write mock configurations for the configured targets
-	srpm       write the source packages (spec and tarballs) for Koji and Copr
-	version    print gotc-spec's version
-
-Common flags:
-
-	-c, --config FILE     configuration file (default gotc.yaml)
-	-h, --help            help for the command
 
 gotc-spec validate [-c FILE]
 
@@ -39,12 +26,15 @@ changelog entry of a toolchain that has none.
 
 gotc-spec macros [-c FILE] [-o FILE] [--check] [--template-dir DIR]
 
-Macros writes macros.gotc (or FILE; - for standard output): RPM macros
+Macros writes macros.gotc (or FILE; - for standard output; into a
+directory, DIR/macros.gotc): RPM macros
 that give a hand-written spec of any Go version the layout, go.env
 rewrite, ghosts, versioned commands, %check and alternatives scriptlets
 gen writes, following the configuration's layout, alternatives, go_env
 and dependency_exclude. Every macro follows %{gotc_version}, the spec's
-Version unless the spec defines it. Install the file as
+Version unless the spec defines it. Without -c it follows gotc.yaml
+when the current directory has one and gotc's defaults otherwise, as a
+hand-written spec usually comes without a gotc.yaml. Install the file as
 /usr/lib/rpm/macros.d/macros.gotc or pass it to rpmbuild with --load.
 With --check nothing is written; macros exits 1 when FILE differs.
 
@@ -60,7 +50,7 @@ and writes the macros file into the chroot. Targets and arches with no
 stock chroot (EPEL on i686) are skipped with a warning. With --check
 nothing is written; mock exits 1 when any file differs or is missing.
 
-gotc-spec srpm --sources DIR [-c FILE] [-o DIR] [--version V] [--dist D] [--compress ALGO[:LEVEL]]
+gotc-spec srpm --sources DIR [-c FILE] [-o DIR] [--version V] [--dist TAG] [flags]
 
 Srpm writes DIR/go-toolchain-<series>-<version>-<release>.src.rpm for
 every toolchain (or the one --version names) without rpmbuild: the spec
@@ -70,7 +60,13 @@ from that spec, tag for tag, except the copy of the parsed spec
 rpmbuild adds (RPMTAG_SPEC), which holds the building machine's paths.
 The payload is gzip level 9 (rpm's default for source packages) unless
 --compress says otherwise. SOURCE_DATE_EPOCH, or else the newest
-changelog entry, sets the build time and clamps file mtimes.
+changelog entry, sets the build time and clamps file mtimes. --arch is
+the ARCH recorded (rpmbuild -bs records the build machine's), and
+--build-host the BUILDHOST and the host part of COOKIE. --sign-key signs
+the packages as gotc-rpm build signs binary ones. The packaging flags
+(--version, --arch, --dist, --compress, --build-host, --sign-key) take
+the same values as gotc-rpm build's and refuse the same mistakes. A run
+that fails leaves no package and no output directory it created.
 
 Exit status:
 

@@ -2,7 +2,8 @@ package main
 
 import (
 	"bytes"
-	"io"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -13,56 +14,59 @@ import (
 	"github.com/gotc-project/gotc/toolchain"
 )
 
+var macrosVerb = cli.Verb{
+	Name:    "macros",
+	Summary: "write the RPM macros file for hand-written specs",
+	Args:    cli.NoArgs,
+	New:     func() cli.Options { return &macrosOptions{} },
+}
+
 // macrosOptions are the flags of gotc-spec macros.
 type macrosOptions struct {
-	// Config is the configuration file.
-	Config string
-	// Output is the macros file written, "-" for standard output.
-	Output string
-	// Check compares instead of writing.
-	Check bool
-	// TemplateDir overrides the built-in templates.
-	TemplateDir string
+	Config cli.ConfigFlag
+	Gen    cli.GenerateFlags
 }
 
-func (o *macrosOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.Config, "config", "c", toolchain.DefaultPath, "configuration file")
-	fs.StringVarP(&o.Output, "output", "o", specgen.MacrosFileName, "macros file to write, - for standard output")
-	fs.BoolVar(&o.Check, "check", false, "write nothing; exit 1 if the file on disk differs")
-	fs.StringVar(&o.TemplateDir, "template-dir", "", "directory with macros.tmpl to use instead of the built-in one")
+func (o *macrosOptions) AddFlags(fs *pflag.FlagSet) {
+	o.Config.AddFlags(fs, "", "configuration `FILE` (default: gotc.yaml when there is one, else gotc's defaults)")
+	o.Gen.AddFlags(fs, specgen.MacrosFileName, "`FILE` written (a directory gets FILE/"+specgen.MacrosFileName+"); - for standard output", true, "macros.tmpl")
 }
 
-func runMacros(args []string, stdout, stderr io.Writer) error {
-	var o macrosOptions
-	flags := prog.NewFlagSet("macros")
-	o.addFlags(flags)
-	if err := parseFlags(flags, args, 0, "macros", stdout); err != nil {
-		return err
-	}
-	cfg, err := cli.LoadConfig(o.Config, stderr)
+func (o *macrosOptions) Validate() error { return o.Gen.Validate() }
+
+func (o *macrosOptions) Run(env *cli.Env, _ []string) error {
+	cfg, source, err := o.config(env)
 	if err != nil {
 		return err
 	}
-	opt := specgen.Options{ConfigName: filepath.Base(o.Config)}
-	if o.TemplateDir != "" {
-		if _, err := os.Stat(filepath.Join(o.TemplateDir, "macros.tmpl")); err != nil {
-			return cli.Usage("--template-dir: %v", err)
-		}
-		opt.Templates = os.DirFS(o.TemplateDir)
-	}
 	var buf bytes.Buffer
-	if err := specgen.GenerateMacros(&buf, cfg, opt); err != nil {
-		return &cli.ExitError{Code: cli.ExitUsage, Err: err}
+	if err := specgen.GenerateMacros(&buf, cfg, specgen.Options{ConfigName: filepath.Base(source), Templates: o.Gen.Templates()}); err != nil {
+		return cli.Unusable(err)
 	}
-	if o.Check && o.Output == "-" {
-		return cli.Usage("macros: --check needs -o FILE to compare with")
+	path := o.Gen.Output
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, specgen.MacrosFileName)
 	}
-	drifted, err := emit(o.Output, buf.Bytes(), o.Config, o.Check, stdout)
+	drifted, err := o.Gen.Emit(path, buf.Bytes(), source, env.Stdout)
 	if err != nil {
 		return err
 	}
 	if drifted {
-		return cli.Findings("%s is out of date; run gotc-spec macros", o.Output)
+		return cli.Findings("%s is out of date; run gotc-spec macros", path)
 	}
 	return nil
+}
+
+// config is the configuration -c names; without -c, gotc.yaml when there
+// is one, else gotc's defaults — a hand-written spec usually has no
+// gotc.yaml.
+func (o *macrosOptions) config(env *cli.Env) (*toolchain.Config, string, error) {
+	if o.Config.Path == "" {
+		if _, err := os.Stat(toolchain.DefaultPath); errors.Is(err, fs.ErrNotExist) {
+			return toolchain.Defaults(), "gotc's defaults", nil
+		}
+		o.Config.Path = toolchain.DefaultPath
+	}
+	cfg, err := o.Config.Load(env.Stderr)
+	return cfg, o.Config.Path, err
 }

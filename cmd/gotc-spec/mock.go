@@ -3,9 +3,9 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -15,79 +15,59 @@ import (
 	"github.com/gotc-project/gotc/toolchain"
 )
 
+var mockVerb = cli.Verb{
+	Name:    "mock",
+	Summary: "write mock configurations for the configured targets",
+	Args:    cli.NoArgs,
+	New:     func() cli.Options { return &mockOptions{} },
+}
+
 // mockOptions are the flags of gotc-spec mock.
 type mockOptions struct {
-	// Config is the configuration file.
-	Config string
-	// OutDir is where the configurations are written.
-	OutDir string
-	// Check compares instead of writing.
-	Check bool
-	// ELBase is the Enterprise Linux EPEL chroots build on.
+	Config cli.ConfigFlag
+	Gen    cli.GenerateFlags
+	// ELBase is the Enterprise Linux the EPEL chroots build on.
 	ELBase string
-	// TemplateDir overrides the built-in templates.
-	TemplateDir string
 }
 
-func (o *mockOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.Config, "config", "c", toolchain.DefaultPath, "configuration file")
-	fs.StringVarP(&o.OutDir, "output", "o", ".", "directory the mock configurations are written to")
-	fs.BoolVar(&o.Check, "check", false, "write nothing; exit 1 if the files on disk differ")
-	fs.StringVar(&o.ELBase, "el-base", "alma", "Enterprise Linux the EPEL chroots build on: alma, rocky, rhel or centos-stream")
-	fs.StringVar(&o.TemplateDir, "template-dir", "", "directory with mock.tmpl and macros.tmpl to use instead of the built-in ones")
-}
-
-func runMock(args []string, stdout, stderr io.Writer) error {
-	var o mockOptions
-	flags := prog.NewFlagSet("mock")
-	o.addFlags(flags)
-	if err := parseFlags(flags, args, 0, "mock", stdout); err != nil {
-		return err
+func (o *mockOptions) AddFlags(fs *pflag.FlagSet) {
+	o.Config.AddFlags(fs, toolchain.DefaultPath, "configuration `FILE`")
+	o.Gen.AddFlags(fs, ".", "`DIR`ectory the mock configurations are written to", false, "mock.tmpl", "macros.tmpl")
+	fs.StringVar(&o.ELBase, "el-base", "alma", "the Enterprise Linux the EPEL chroots build on, `BASE`: "+strings.Join(mockcfg.ELBases, ", "))
+	if err := fs.SetAnnotation("el-base", cli.ValuesAnnotation, mockcfg.ELBases); err != nil {
+		panic(err)
 	}
-	cfg, err := cli.LoadConfig(o.Config, stderr)
+}
+
+func (o *mockOptions) Validate() error {
+	if !slices.Contains(mockcfg.ELBases, o.ELBase) {
+		return cli.Usage("--el-base %q: not one of %s", o.ELBase, strings.Join(mockcfg.ELBases, ", "))
+	}
+	return o.Gen.Validate()
+}
+
+func (o *mockOptions) Run(env *cli.Env, _ []string) error {
+	cfg, err := o.Config.Load(env.Stderr)
 	if err != nil {
 		return err
 	}
-	sopt := specgen.Options{ConfigName: filepath.Base(o.Config)}
-	mopt := mockcfg.Options{ConfigName: sopt.ConfigName, ELBase: o.ELBase}
-	if o.TemplateDir != "" {
-		for _, name := range []string{"mock.tmpl", "macros.tmpl"} {
-			if _, err := os.Stat(filepath.Join(o.TemplateDir, name)); err != nil {
-				return cli.Usage("--template-dir: %v", err)
-			}
-		}
-		sopt.Templates = os.DirFS(o.TemplateDir)
-		mopt.Templates = sopt.Templates
-	}
+	sopt := specgen.Options{ConfigName: filepath.Base(o.Config.Path), Templates: o.Gen.Templates()}
 	var macros bytes.Buffer
 	if err := specgen.GenerateMacros(&macros, cfg, sopt); err != nil {
-		return &cli.ExitError{Code: cli.ExitUsage, Err: err}
+		return cli.Unusable(err)
 	}
-	mopt.Macros = macros.Bytes()
-	files, skipped, err := mockcfg.Generate(cfg, mopt)
+	files, skipped, err := mockcfg.Generate(cfg, mockcfg.Options{
+		ConfigName: sopt.ConfigName, ELBase: o.ELBase, Templates: sopt.Templates, Macros: macros.Bytes(),
+	})
 	if err != nil {
-		return &cli.ExitError{Code: cli.ExitUsage, Err: err}
+		return cli.Unusable(err)
 	}
 	for _, s := range skipped {
-		fmt.Fprintf(stderr, "gotc-spec: mock: no stock mock chroot for %s on %s; skipped\n", s.Target, s.Arch)
+		fmt.Fprintf(env.Stderr, "gotc-spec: mock: no stock mock chroot for %s on %s; skipped\n", s.Target, s.Arch)
 	}
-	if !o.Check {
-		if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
-			return fmt.Errorf("creating output directory: %w", err)
-		}
+	out := make([]cli.File, len(files))
+	for i, f := range files {
+		out[i] = cli.File{Name: f.Name, Content: f.Content}
 	}
-	var drift int
-	for _, f := range files {
-		drifted, err := emit(filepath.Join(o.OutDir, f.Name), f.Content, o.Config, o.Check, stdout)
-		if err != nil {
-			return err
-		}
-		if drifted {
-			drift++
-		}
-	}
-	if drift > 0 {
-		return cli.Findings("%d mock configuration(s) out of date; run gotc-spec mock", drift)
-	}
-	return nil
+	return o.Gen.EmitFiles(env, o.Config.Path, out, "mock configuration(s) out of date; run gotc-spec mock")
 }

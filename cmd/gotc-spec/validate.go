@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -11,24 +10,24 @@ import (
 	"github.com/gotc-project/gotc/toolchain"
 )
 
+var validateVerb = cli.Verb{
+	Name:    "validate",
+	Summary: "check gotc.yaml and print a one-line summary",
+	Args:    cli.NoArgs,
+	New:     func() cli.Options { return &validateOptions{} },
+}
+
 // validateOptions are the flags of gotc-spec validate.
 type validateOptions struct {
-	// Config is the configuration file.
-	Config string
+	Config cli.ConfigFlag
 }
 
-func (o *validateOptions) addFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.Config, "config", "c", toolchain.DefaultPath, "configuration file")
+func (o *validateOptions) AddFlags(fs *pflag.FlagSet) {
+	o.Config.AddFlags(fs, toolchain.DefaultPath, "configuration `FILE`")
 }
 
-func runValidate(args []string, stdout, stderr io.Writer) error {
-	var o validateOptions
-	fs := prog.NewFlagSet("validate")
-	o.addFlags(fs)
-	if err := parseFlags(fs, args, 0, "validate", stdout); err != nil {
-		return err
-	}
-	cfg, err := cli.LoadConfig(o.Config, stderr)
+func (o *validateOptions) Run(env *cli.Env, _ []string) error {
+	cfg, err := o.Config.Load(env.Stderr)
 	if err != nil {
 		return err
 	}
@@ -36,18 +35,6 @@ func runValidate(args []string, stdout, stderr io.Writer) error {
 	for _, p := range cfg.Plans() {
 		series = append(series, fmt.Sprintf("%s (%s %s)", p.Name, p.RPMVersion, strings.Join(p.Arches, "/")))
 	}
-	fmt.Fprintf(stdout, "%s: valid, %d toolchain(s): %s\n", o.Config, len(series), strings.Join(series, ", "))
-	return nil
-}
-
-// parseFlags parses a verb's arguments, printing its help on -h and
-// refusing more than maxArgs positional arguments.
-func parseFlags(fs *pflag.FlagSet, args []string, maxArgs int, verb string, stdout io.Writer) error {
-	if err := prog.Parse(fs, verb, args, stdout); err != nil {
-		return err
-	}
-	if fs.NArg() > maxArgs {
-		return cli.Usage("%s: unexpected argument %q", verb, fs.Arg(maxArgs))
-	}
-	return nil
+	_, err = fmt.Fprintf(env.Stdout, "%s: valid, %d toolchain(s): %s\n", o.Config.Path, len(series), strings.Join(series, ", "))
+	return err
 }

@@ -14,6 +14,9 @@ import (
 
 // Write creates path with mode perm from what fill writes.
 func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("%s is a directory, not a file", path)
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."

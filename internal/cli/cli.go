@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -64,34 +63,26 @@ func Code(err error) int {
 	return ExitUsage
 }
 
+// Unusable marks err as unusable input (exit 2): a file that is not what
+// the verb needs, or an environment it cannot work in.
+func Unusable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &ExitError{Code: ExitUsage, Err: err}
+}
+
 // Report prints err as one line "name: message" on w and returns the exit
-// code it maps to. A nil error or a help request prints nothing.
+// code it maps to. A nil error or a help request prints nothing. Line
+// breaks inside the message (a wrapped error from a library, a file name
+// holding one) are printed as "\n", so the report stays one line.
 func Report(w io.Writer, name string, err error) int {
 	code := Code(err)
 	if err != nil && !errors.Is(err, ErrHelp) {
-		fmt.Fprintf(w, "%s: %v\n", name, err)
+		msg := strings.NewReplacer("\r", `\r`, "\n", `\n`).Replace(err.Error())
+		fmt.Fprintf(w, "%s: %s\n", name, msg)
 	}
 	return code
 }
 
-// DocText turns the source of a command's doc.go into its help text: the
-// package comment without the comment markers and the package clause.
-func DocText(src string) string {
-	start := strings.Index(src, "/*\n")
-	end := strings.Index(src, "*/")
-	if start < 0 || end < start {
-		return src
-	}
-	text := src[start+3 : end]
-	lines := strings.Split(text, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimPrefix(l, "\t")
-	}
-	return strings.Join(lines, "\n")
-}
 
-// Main runs run with the process arguments and standard streams and exits
-// with the code its error maps to.
-func Main(name string, run func(args []string, stdout, stderr io.Writer) error) {
-	os.Exit(Report(os.Stderr, name, run(os.Args[1:], os.Stdout, os.Stderr)))
-}

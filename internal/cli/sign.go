@@ -21,17 +21,22 @@ type SignFlags struct {
 
 // AddFlags registers the flags on fs.
 func (s *SignFlags) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&s.Key, "sign-key", "", "sign with this OpenPGP secret key (gpg --export-secret-keys output)")
-	fs.StringVar(&s.PassphraseFile, "sign-passphrase-file", "", "file whose first line is the signing key's passphrase")
+	fs.StringVar(&s.Key, "sign-key", "", "sign with the OpenPGP secret key in `FILE` (armored or binary, as gpg --export-secret-keys writes it)")
+	fs.StringVar(&s.PassphraseFile, "sign-passphrase-file", "", "the first line of `FILE` is the signing key's passphrase")
+}
+
+// Validate checks the flags need no file access to refuse.
+func (s *SignFlags) Validate() error {
+	if s.Key == "" && s.PassphraseFile != "" {
+		return Usage("--sign-passphrase-file needs --sign-key")
+	}
+	return nil
 }
 
 // Signer loads the key; nil when no --sign-key was given. Problems with
 // the key are usage errors (exit 2).
 func (s *SignFlags) Signer() (*signing.Signer, error) {
 	if s.Key == "" {
-		if s.PassphraseFile != "" {
-			return nil, Usage("--sign-passphrase-file needs --sign-key")
-		}
 		return nil, nil
 	}
 	var pass []byte

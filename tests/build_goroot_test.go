@@ -3,7 +3,6 @@ package tests
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -52,56 +51,18 @@ const synthConfig = `toolchains:
       - {date: 2026-11-20, author: "A <a@example.org>", changes: [one]}
 `
 
-// TestBuildCLI covers gotc-rpm build's flags, exit codes and what it
-// leaves behind, on a small synthetic tree.
-func TestBuildCLI(t *testing.T) {
+// TestBuildFromGOROOT builds a small synthetic tree with --goroot and
+// checks the packages with real rpm: the build host, the split, the
+// dependencies and the packaged go.env. The flag refusals and exit codes
+// are scenarios in cmd/gotc-rpm/testdata/script/build.txtar.
+func TestBuildFromGOROOT(t *testing.T) {
 	rpmCmd := testenv.Command(t, "gotc-rpm")
 	rpm := testenv.NeedTool(t, "rpm")
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "gotc.yaml")
 	os.WriteFile(cfg, []byte(synthConfig), 0o644)
 	tree := synthTree(t)
-	wrongSum := filepath.Join(dir, "src")
-	os.MkdirAll(wrongSum, 0o755)
-	os.WriteFile(filepath.Join(wrongSum, "go1.26.8.linux-amd64.tar.gz"), []byte("not the tarball"), 0o644)
-	tests := []struct {
-		name string
-		args []string
-		code int
-		out  string
-	}{
-		{"neither sources nor goroot", []string{"build", "-c", cfg}, 2, `give exactly one of --sources DIR and --goroot DIR`},
-		{"both", []string{"build", "-c", cfg, "--sources", dir, "--goroot", tree}, 2, `give exactly one`},
-		{"bad compressor", []string{"build", "-c", cfg, "--goroot", tree, "--compress", "lz4"}, 2, `algorithm must be zstd, xz or gzip`},
-		{"bad level", []string{"build", "-c", cfg, "--goroot", tree, "--compress", "zstd:99"}, 2, `level must be 1 to 22`},
-		{"bad dist", []string{"build", "-c", cfg, "--goroot", tree, "--dist", "fc41"}, 2, `--dist "fc41" must start with "."`},
-		{"unknown version", []string{"build", "-c", cfg, "--goroot", tree, "--version", "1.99"}, 2, `no toolchain "1.99"`},
-		{"missing tarball", []string{"build", "-c", cfg, "--sources", filepath.Join(dir, "nope"), "-o", filepath.Join(dir, "out1")}, 2, `go1.26.8.linux-amd64.tar.gz`},
-		{"checksum mismatch", []string{"build", "-c", cfg, "--sources", wrongSum, "-o", filepath.Join(dir, "out2")}, 2, `(?i)sha-?256`},
-		{"unsupported arch", []string{"build", "-c", cfg, "--goroot", tree, "--arch", "sparc", "-o", filepath.Join(dir, "out3")}, 2, `unsupported arch "sparc"`},
-		{"bad build host", []string{"build", "-c", cfg, "--goroot", tree, "--build-host", "two words", "-o", filepath.Join(dir, "out3")}, 2, `--build-host "two words" must be one word`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			out, err := testenv.Output("", nil, rpmCmd, tc.args...)
-			if code := exitCode(err); code != tc.code {
-				t.Errorf("exit %d, want %d\n%s", code, tc.code, out)
-			}
-			if !regexp.MustCompile(tc.out).MatchString(out) {
-				t.Errorf("output does not match %q:\n%s", tc.out, out)
-			}
-			if strings.Contains(out, "goroutine ") {
-				t.Errorf("stack trace:\n%s", out)
-			}
-		})
-	}
-	for _, d := range []string{"out1", "out2", "out3"} {
-		if entries, _ := os.ReadDir(filepath.Join(dir, d)); len(entries) != 0 {
-			t.Errorf("%s: a failed build left %d entries", d, len(entries))
-		}
-	}
 
-	// A good build from --goroot: the split, go.env, flags.
 	out := filepath.Join(dir, "good")
 	res := testenv.Run(t, "", []string{"SOURCE_DATE_EPOCH=1763640000"}, rpmCmd, "build", "-c", cfg, "--goroot", tree, "-o", out, "--dist", ".fc43", "--compress", "gzip:6", "--build-host", "koji-builder-07.example.org")
 	for _, want := range []string{"go-toolchain-1.26-1.26.8-1.fc43.x86_64.rpm", "go-toolchain-1.26-src-1.26.8-1.fc43.noarch.rpm", "go-toolchain-1.26-tests-1.26.8-1.fc43.noarch.rpm", "go-toolchain-1.26-docs-1.26.8-1.fc43.noarch.rpm"} {

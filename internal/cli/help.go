@@ -1,0 +1,168 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// DocText turns the source of a command's doc.go into text: the package
+// comment without the comment markers, the package clause and the one
+// level of tab indentation gofmt gives comment lines.
+func DocText(src string) string {
+	start := strings.Index(src, "/*\n")
+	end := strings.Index(src, "*/")
+	if start < 0 || end < start {
+		return src
+	}
+	lines := strings.Split(src[start+3:end], "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimPrefix(l, "\t")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Doc is a program's help text cut into its parts.
+type Doc struct {
+	// Intro is what comes before the first verb's section.
+	Intro string
+	// Sections are the verbs' sections, in the order of doc.go.
+	Sections []Section
+	// ExitStatus is the "Exit status:" section and what follows it.
+	ExitStatus string
+}
+
+// A Section is one verb's part of the help.
+type Section struct {
+	Verb string
+	// Synopsis is the section's first line: "gotc-rpm diff [--strict] A.rpm B.rpm".
+	Synopsis string
+	// Prose is the rest of the section, without surrounding blank lines.
+	Prose string
+}
+
+// Contents cuts the program's help text into its introduction, one section
+// per verb and the exit status.
+func (p *Program) Contents() Doc {
+	var d Doc
+	var cur *Section
+	var body []string
+	flush := func() {
+		if cur != nil {
+			cur.Prose = strings.Trim(strings.Join(body, "\n"), "\n")
+			d.Sections = append(d.Sections, *cur)
+		}
+		cur, body = nil, nil
+	}
+	lines := strings.Split(DocText(p.Doc), "\n")
+	var intro []string
+	for i, l := range lines {
+		if strings.HasPrefix(l, "Exit status:") {
+			flush()
+			d.ExitStatus = strings.Trim(strings.Join(lines[i:], "\n"), "\n")
+			break
+		}
+		if verb := p.sectionVerb(l); verb != "" {
+			flush()
+			cur = &Section{Verb: verb, Synopsis: l}
+			continue
+		}
+		if cur != nil {
+			body = append(body, l)
+		} else {
+			intro = append(intro, l)
+		}
+	}
+	flush()
+	d.Intro = strings.Trim(strings.Join(intro, "\n"), "\n")
+	return d
+}
+
+// sectionVerb returns the verb whose section line l starts, or "".
+func (p *Program) sectionVerb(l string) string {
+	for _, v := range p.AllVerbs() {
+		head := p.Name + " " + v.Name
+		if l == head || strings.HasPrefix(l, head+" ") {
+			return v.Name
+		}
+	}
+	return ""
+}
+
+// Section returns verb's section of the help; a verb doc.go does not
+// describe (help, version) gets one made from its summary.
+func (p *Program) Section(verb string) Section {
+	for _, s := range p.Contents().Sections {
+		if s.Verb == verb {
+			return s
+		}
+	}
+	v, _ := p.Verb(verb)
+	syn := p.Name + " " + v.Name
+	if v.Args.Max != 0 {
+		syn += " [" + strings.ToUpper(v.Args.Name) + "]"
+	}
+	return Section{Verb: verb, Synopsis: syn, Prose: capitalize(v.Summary) + "."}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// Usage is the whole program's help: the introduction, the command list
+// made from the verbs, and the exit status.
+func (p *Program) Usage() string {
+	d := p.Contents()
+	var b strings.Builder
+	b.WriteString(d.Intro + "\n\nCommands:\n\n")
+	for _, v := range p.AllVerbs() {
+		fmt.Fprintf(&b, "\t%-10s %s\n", v.Name, v.Summary)
+	}
+	fmt.Fprintf(&b, "\nRun \"%s help COMMAND\" (or %s COMMAND -h) for a command's flags.\n", p.Name, p.Name)
+	if d.ExitStatus != "" {
+		b.WriteString("\n" + d.ExitStatus + "\n")
+	}
+	return b.String()
+}
+
+// Help is one verb's help: its section of doc.go and its flags as the
+// flag set lists them, so no flag can be missing.
+func (p *Program) Help(verb string) string {
+	s := p.Section(verb)
+	var b strings.Builder
+	b.WriteString("Usage: " + s.Synopsis + "\n\n" + s.Prose + "\n")
+	if flags := p.FlagUsages(verb); flags != "" {
+		b.WriteString("\nFlags:\n\n" + flags)
+	}
+	return b.String()
+}
+
+// FlagUsages lists verb's flags, -h/--help last, as pflag formats them.
+func (p *Program) FlagUsages(verb string) string {
+	v, ok := p.Verb(verb)
+	if !ok {
+		return ""
+	}
+	fs, _ := p.FlagSet(v)
+	if !fs.HasFlags() {
+		return ""
+	}
+	fs.BoolP("help", "h", false, "print this help")
+	return fs.FlagUsagesWrapped(100)
+}
+
+// Flags returns verb's flags in the order the verb registers them.
+func (p *Program) Flags(verb string) []*pflag.Flag {
+	v, ok := p.Verb(verb)
+	if !ok {
+		return nil
+	}
+	fs, _ := p.FlagSet(v)
+	var flags []*pflag.Flag
+	fs.VisitAll(func(f *pflag.Flag) { flags = append(flags, f) })
+	return flags
+}
