@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -283,6 +284,18 @@ type versionOptions struct{ name string }
 func (*versionOptions) AddFlags(*pflag.FlagSet) {}
 
 func (o *versionOptions) Run(env *Env, _ []string) error {
-	_, err := fmt.Fprintf(env.Stdout, "%s %s\n", o.name, Version)
+	_, err := fmt.Fprintf(env.Stdout, "%s %s\n", o.name, version())
 	return err
+}
+
+// version is the stamped Version, or for a binary "go install" built
+// without stamping, the module version the go command recorded.
+func version() string {
+	if Version != "dev" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return Version
 }
