@@ -69,15 +69,28 @@ demo: deps build
 bench: deps build
 	bash tests/bench.sh
 
-## regen: regenerate what the repository ships for examples/gotc.yaml:
-## macros/macros.gotc and mock-configs/ (the tests fail when stale)
+## regen: regenerate what the repository ships: for examples/gotc.yaml
+## macros/macros.gotc and mock-configs/; from the help and docs/ the man
+## pages (man/) and shell completions (completions/). The tests fail
+## when any is stale.
 regen: build
 	$(BIN)/gotc-spec macros -c examples/gotc.yaml -o macros/macros.gotc
 	$(BIN)/gotc-spec mock -c examples/gotc.yaml -o mock-configs
+	$(GO) test ./cmd/... -run 'TestManPage|TestCompletions' -count=1 -update
 
+PREFIX ?= /usr/local
+
+## install: the commands, man pages and shell completions under
+## $(DESTDIR)$(PREFIX)
 install: build
-	install -D -m 0755 $(BIN)/gotc-spec $(DESTDIR)/usr/local/bin/gotc-spec
-	install -D -m 0755 $(BIN)/gotc-rpm $(DESTDIR)/usr/local/bin/gotc-rpm
+	install -D -m 0755 $(BIN)/gotc-spec $(DESTDIR)$(PREFIX)/bin/gotc-spec
+	install -D -m 0755 $(BIN)/gotc-rpm $(DESTDIR)$(PREFIX)/bin/gotc-rpm
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/man/man1 man/gotc-spec.1 man/gotc-rpm.1
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/man/man5 man/gotc.yaml.5
+	install -D -m 0644 completions/gotc-spec.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/gotc-spec
+	install -D -m 0644 completions/gotc-rpm.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/gotc-rpm
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/zsh/site-functions completions/_gotc-spec completions/_gotc-rpm
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d completions/gotc-spec.fish completions/gotc-rpm.fish
 
 clean:
 	rm -rf build

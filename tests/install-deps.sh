@@ -2,7 +2,8 @@
 # Installs the real RPM tools gotc's tests judge against, when missing.
 # Debian packages: rpm (rpm, rpmbuild, rpmspec, rpm2cpio), rpmlint,
 # createrepo-c, dnf, zstd, cpio, gpg (keys for the signing tests), python3
-# (mock configurations are Python). Needs root (apt-get) only when something
+# (mock configurations are Python), man-db and groff (the man pages are
+# rendered with man --warnings), zsh and fish (the completions parse). Needs root (apt-get) only when something
 # is missing.
 set -euo pipefail
 declare -A pkg_of=(
@@ -10,6 +11,7 @@ declare -A pkg_of=(
   [rpmlint]=rpmlint [createrepo_c]=createrepo-c [dnf]=dnf
   [zstd]=zstd [cpio]=cpio [xz]=xz-utils [bzip2]=bzip2 [gcc]=gcc
   [rpmsign]=rpm [gpg]=gpg [gpg-agent]=gpg-agent [python3]=python3
+  [man]=man-db [groff]=groff [tbl]=groff-base [bash]=bash [zsh]=zsh [fish]=fish
 )
 missing=()
 for tool in "${!pkg_of[@]}"; do

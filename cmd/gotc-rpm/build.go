@@ -40,19 +40,22 @@ type buildOptions struct {
 
 func (o *buildOptions) AddFlags(fs *pflag.FlagSet) {
 	o.Config.AddFlags(fs, toolchain.DefaultPath, "configuration `FILE`")
-	o.Sources.AddFlags(fs, "`DIR`ectory with the upstream tarballs the configuration names")
+	o.Sources.AddFlags(fs, "read the upstream tarballs the configuration names from `DIR`")
 	fs.StringVar(&o.GOROOT, "goroot", "", "unpacked toolchain tree `DIR` to package instead of a tarball (its VERSION picks the toolchain)")
 	o.Package.AddFlags(fs, "zstd:19", "RPMs", "RPM `ARCH` to build for")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress display (there is none when stderr is not a terminal)")
-	fs.IntVar(&o.Threads, "threads", runtime.NumCPU(), "compress `N` payload frames at once (default: one per core)")
+	fs.IntVar(&o.Threads, "threads", 0, "compress `N` payload frames at once (default: one per core)")
 }
 
 func (o *buildOptions) Validate() error {
 	if (o.Sources.Dir == "") == (o.GOROOT == "") {
 		return cli.Usage("give exactly one of --sources DIR and --goroot DIR")
 	}
-	if o.Threads < 1 {
+	if o.Threads < 0 {
 		return cli.Usage("--threads %d: want at least 1", o.Threads)
+	}
+	if o.Threads == 0 {
+		o.Threads = runtime.NumCPU()
 	}
 	return o.Package.Validate()
 }

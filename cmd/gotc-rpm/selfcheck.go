@@ -33,7 +33,7 @@ type selfcheckOptions struct {
 	NoRun bool
 	// NoRPM skips rpm -V.
 	NoRPM bool
-	JSON cli.JSONFlag
+	JSON  cli.JSONFlag
 }
 
 func (o *selfcheckOptions) AddFlags(fs *pflag.FlagSet) {

@@ -29,7 +29,7 @@ type verifyOptions struct {
 
 func (o *verifyOptions) AddFlags(fs *pflag.FlagSet) {
 	o.Config.AddFlags(fs, "", "configuration `FILE` the packages were built from (default: infer the plan from each package)")
-	o.Sources.AddFlags(fs, "`DIR`ectory with the tarballs the configuration names: compare with the exact expected file lists")
+	o.Sources.AddFlags(fs, "compare with the exact file lists built from the tarballs the configuration names, in `DIR`")
 	o.Targets.AddFlags(fs, "check ELF files' glibc needs against `TARGET` (fedora-43, el9, rawhide); repeatable")
 	o.JSON.AddFlags(fs, "print a JSON report instead of text")
 }

@@ -26,7 +26,7 @@ type genOptions struct {
 
 func (o *genOptions) AddFlags(fs *pflag.FlagSet) {
 	o.Config.AddFlags(fs, toolchain.DefaultPath, "configuration `FILE`")
-	o.Gen.AddFlags(fs, ".", "`DIR`ectory the specs are written to", false, "spec.tmpl")
+	o.Gen.AddFlags(fs, ".", "write the specs into `DIR`", false, "spec.tmpl")
 }
 
 func (o *genOptions) Validate() error { return o.Gen.Validate() }

@@ -32,7 +32,7 @@ type mockOptions struct {
 
 func (o *mockOptions) AddFlags(fs *pflag.FlagSet) {
 	o.Config.AddFlags(fs, toolchain.DefaultPath, "configuration `FILE`")
-	o.Gen.AddFlags(fs, ".", "`DIR`ectory the mock configurations are written to", false, "mock.tmpl", "macros.tmpl")
+	o.Gen.AddFlags(fs, ".", "write the mock configurations into `DIR`", false, "mock.tmpl", "macros.tmpl")
 	fs.StringVar(&o.ELBase, "el-base", "alma", "the Enterprise Linux the EPEL chroots build on, `BASE`: "+strings.Join(mockcfg.ELBases, ", "))
 	if err := fs.SetAnnotation("el-base", cli.ValuesAnnotation, mockcfg.ELBases); err != nil {
 		panic(err)

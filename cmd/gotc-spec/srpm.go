@@ -31,7 +31,7 @@ type srpmOptions struct {
 
 func (o *srpmOptions) AddFlags(fs *pflag.FlagSet) {
 	o.Config.AddFlags(fs, toolchain.DefaultPath, "configuration `FILE`")
-	o.Sources.AddFlags(fs, "`DIR`ectory holding the upstream tarballs the configuration names (required)")
+	o.Sources.AddFlags(fs, "read the upstream tarballs the configuration names from `DIR` (required)")
 	o.Package.AddFlags(fs, "gzip:9", "source packages", "the `ARCH` recorded in the source packages (rpmbuild -bs records the build machine's)")
 }
 

@@ -84,5 +84,3 @@ func Report(w io.Writer, name string, err error) int {
 	}
 	return code
 }
-
-

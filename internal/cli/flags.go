@@ -179,9 +179,9 @@ type PackageFlags struct {
 // packages use rpm's gzip:9, binary packages Fedora's zstd:19) and what
 // names what the verb writes ("RPMs", "source packages").
 func (p *PackageFlags) AddFlags(fs *pflag.FlagSet, compress, what, archUsage string) {
-	fs.StringVarP(&p.Output, "output", "o", ".", "`DIR`ectory the "+what+" are written to")
+	fs.StringVarP(&p.Output, "output", "o", ".", "write the "+what+" into `DIR`")
 	fs.StringVar(&p.Version, "version", "", "only the toolchain with this version or series, `V` (1.26.8 or 1.26)")
-	fs.StringVar(&p.Arch, "arch", HostArch(), archUsage)
+	fs.StringVar(&p.Arch, "arch", "", archUsage+" (default: this machine's)")
 	annotateValues(fs, "arch", Arches())
 	fs.StringVar(&p.Dist, "dist", "", "dist `TAG` appended to the Release, as %{?dist} (.fc43)")
 	fs.StringVar(&p.Compress, "compress", compress, "payload compression `ALGO[:LEVEL]`: zstd (1-22), xz (1-9) or gzip (1-9)")
@@ -192,6 +192,9 @@ func (p *PackageFlags) AddFlags(fs *pflag.FlagSet, compress, what, archUsage str
 
 // Validate checks every value, so both verbs refuse the same ones.
 func (p *PackageFlags) Validate() error {
+	if p.Arch == "" {
+		p.Arch = HostArch()
+	}
 	if p.Output == "" {
 		return Usage("-o: empty path")
 	}

@@ -12,8 +12,8 @@ func TestClosest(t *testing.T) {
 		{"biuld", []string{"build", "verify", "diff"}, "build"},
 		{"toolchian", []string{"toolchains", "layout"}, ""}, // three edits
 		{"toolchain", []string{"toolchains", "layout"}, "toolchains"},
-		{"x", []string{"a", "b"}, "a"},       // tie: alphabetical
-		{"x", []string{"b", "a"}, "a"},       // whatever the order
+		{"x", []string{"a", "b"}, "a"},        // tie: alphabetical
+		{"x", []string{"b", "a"}, "a"},        // whatever the order
 		{"frobnicate", []string{"build"}, ""}, // nothing near
 		{"build", []string{"build"}, ""},      // the word itself is no hint
 		{"", nil, ""},
