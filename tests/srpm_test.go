@@ -116,4 +116,3 @@ func TestSRPMEqualsRPMBuild(t *testing.T) {
 		})
 	}
 }
-
