@@ -2,8 +2,9 @@ package rpmdiff
 
 import (
 	"bufio"
-	"encoding/json"
 	"io"
+
+	"github.com/gotc-project/gotc/internal/jsonout"
 )
 
 // WriteText writes one line per difference (see Difference.String).
@@ -25,8 +26,5 @@ func WriteJSON(w io.Writer, diffs []Difference) error {
 	if diffs == nil {
 		diffs = []Difference{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(diffs)
+	return jsonout.Write(w, diffs)
 }

@@ -1,11 +1,11 @@
 package rpmread
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/bits"
 
+	"github.com/gotc-project/gotc/internal/jsonout"
 	"github.com/gotc-project/gotc/rpmtag"
 )
 
@@ -111,18 +111,16 @@ func jsonDeps(ds []Dependency) []JSONDependency {
 	return out
 }
 
-// WriteJSON writes the JSON view of the packages as one JSON array,
-// indented by two spaces, followed by a newline. The same packages always
-// give the same bytes.
+// WriteJSON writes the JSON view of the packages as one JSON array with
+// gotc's JSON settings (internal/jsonout: indented by two spaces, no HTML
+// escaping, a closing newline). The same packages always give the same
+// bytes.
 func WriteJSON(w io.Writer, pkgs ...*Package) error {
 	views := make([]JSONPackage, len(pkgs))
 	for i, p := range pkgs {
 		views[i] = p.JSON()
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(views)
+	return jsonout.Write(w, views)
 }
 
 var compareNames = [8][]string{

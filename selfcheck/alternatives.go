@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -114,18 +115,18 @@ func (ch *checker) checkAlternatives() {
 	r := ch.report
 	g, err := ch.readGroup(a.Name)
 	if err != nil {
-		ch.add(Error, "", "", "alternatives group %s: %v", a.Name, err)
+		ch.add(findings.Error, "", "", "alternatives group %s: %v", a.Name, err)
 		return
 	}
 	if g == nil {
 		if len(r.Toolchains) > 0 {
-			ch.add(Error, "", adminDirs[0]+"/"+a.Name, "no alternatives group %s: no toolchain is registered, %s selects none", a.Name, a.Link)
+			ch.add(findings.Error, "", adminDirs[0]+"/"+a.Name, "no alternatives group %s: no toolchain is registered, %s selects none", a.Name, a.Link)
 		}
 		return
 	}
 	r.Mode = g.mode
 	if g.link != a.Link {
-		ch.add(Error, "", g.file, "group %s manages %s, want %s", a.Name, g.link, a.Link)
+		ch.add(findings.Error, "", g.file, "group %s manages %s, want %s", a.Name, g.link, a.Link)
 	}
 	suffix := "/" + a.Target
 	byRoot := map[string]*Toolchain{}
@@ -139,7 +140,7 @@ func (ch *checker) checkAlternatives() {
 			best = e
 		}
 		if _, err := os.Stat(ch.host(e.path)); err != nil {
-			ch.add(Error, "", e.path, "registered with priority %d but missing: a dangling alternative", e.priority)
+			ch.add(findings.Error, "", e.path, "registered with priority %d but missing: a dangling alternative", e.priority)
 		}
 		goroot, ours := strings.CutSuffix(e.path, suffix)
 		if !ours || path.Dir(goroot) != ch.c.Layout.Root {
@@ -152,37 +153,37 @@ func (ch *checker) checkAlternatives() {
 		for k, slave := range g.slaves {
 			want, ok := ch.followerPath(slave, goroot)
 			if ok && e.slaves[k] != want {
-				ch.add(Error, name, e.path, "follower %s registered as %q, want %s", slave, e.slaves[k], want)
+				ch.add(findings.Error, name, e.path, "follower %s registered as %q, want %s", slave, e.slaves[k], want)
 			}
 		}
 		for _, f := range a.Followers {
 			if !slices.Contains(g.slaves, f.Name) {
-				ch.add(Error, name, e.path, "registered without follower %s (%s)", f.Name, f.Link)
+				ch.add(findings.Error, name, e.path, "registered without follower %s (%s)", f.Name, f.Link)
 			}
 		}
 	}
 	for _, t := range r.Toolchains {
 		if !t.Registered {
-			ch.add(Error, path.Base(t.Dir), t.Dir, "not registered in alternatives group %s: %s can never select it", a.Name, a.Link)
+			ch.add(findings.Error, path.Base(t.Dir), t.Dir, "not registered in alternatives group %s: %s can never select it", a.Name, a.Link)
 		}
 	}
 
 	selected := ch.resolve(a.Link)
 	switch {
 	case selected == "":
-		ch.add(Error, "", a.Link, "leads nowhere")
+		ch.add(findings.Error, "", a.Link, "leads nowhere")
 		return
 	case !registered(g, selected):
-		ch.add(Error, "", a.Link, "leads to %s, which is not registered in group %s", selected, a.Name)
+		ch.add(findings.Error, "", a.Link, "leads to %s, which is not registered in group %s", selected, a.Name)
 	}
 	goroot, ours := strings.CutSuffix(selected, suffix)
 	if t := byRoot[goroot]; ours && t != nil {
 		t.Selected = true
 	} else {
-		ch.add(Warning, "", a.Link, "leads to %s, not a gotc toolchain under %s", selected, ch.c.Layout.Root)
+		ch.add(findings.Warning, "", a.Link, "leads to %s, not a gotc toolchain under %s", selected, ch.c.Layout.Root)
 	}
 	if g.mode == "auto" && best != nil && best.path != selected {
-		ch.add(Error, "", a.Link, "group %s is in auto mode but leads to %s, not to %s (priority %d)", a.Name, selected, best.path, best.priority)
+		ch.add(findings.Error, "", a.Link, "group %s is in auto mode but leads to %s, not to %s (priority %d)", a.Name, selected, best.path, best.priority)
 	}
 	for _, f := range a.Followers {
 		want, ok := ch.followerPath(f.Name, goroot)
@@ -190,7 +191,7 @@ func (ch *checker) checkAlternatives() {
 			continue
 		}
 		if got := ch.resolve(f.Link); got != want {
-			ch.add(Error, "", f.Link, "leads to %q, but %s leads to %s: want %s", got, a.Link, selected, want)
+			ch.add(findings.Error, "", f.Link, "leads to %q, but %s leads to %s: want %s", got, a.Link, selected, want)
 		}
 	}
 }
@@ -224,7 +225,7 @@ func (ch *checker) checkVersionedCommands() {
 		for _, cmd := range []string{"go", "gofmt"} {
 			link := l.BinDir + "/" + cmd + series
 			if got, want := ch.resolve(link), t.Dir+"/bin/"+cmd; got != want {
-				ch.add(Error, path.Base(t.Dir), link, "leads to %q, want %s", got, want)
+				ch.add(findings.Error, path.Base(t.Dir), link, "leads to %q, want %s", got, want)
 			}
 		}
 	}

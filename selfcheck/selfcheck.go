@@ -20,31 +20,11 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/toolchain"
 )
-
-// Level is how bad a finding is.
-type Level string
-
-// Levels.
-const (
-	Error   Level = "error"
-	Warning Level = "warning"
-)
-
-// Finding is one problem.
-type Finding struct {
-	Level Level `json:"level"`
-	// Toolchain is the toolchain directory's name ("go1.26.8"), or ""
-	// for the alternatives group as a whole.
-	Toolchain string `json:"toolchain"`
-	// Path is the path inside the root the finding is about.
-	Path    string `json:"path"`
-	Message string `json:"message"`
-}
 
 // Toolchain is one installed toolchain.
 type Toolchain struct {
@@ -59,28 +39,15 @@ type Toolchain struct {
 	Selected bool `json:"selected"`
 }
 
-// Report is the outcome of a check.
+// Report is the outcome of a check. Each finding's Subject is the
+// toolchain directory's name ("go1.26.8"), or "" for the alternatives
+// group as a whole; its Path is the path inside the root it is about.
 type Report struct {
-	Root       string      `json:"root"`
-	Mode       string      `json:"mode"` // the group's mode: auto, manual, or "" when unregistered
-	Toolchains []Toolchain `json:"toolchains"`
-	Findings   []Finding   `json:"findings"`
-}
-
-// Errors counts the findings at level Error.
-func (r *Report) Errors() int { return r.count(Error) }
-
-// Warnings counts the findings at level Warning.
-func (r *Report) Warnings() int { return r.count(Warning) }
-
-func (r *Report) count(l Level) int {
-	n := 0
-	for _, f := range r.Findings {
-		if f.Level == l {
-			n++
-		}
-	}
-	return n
+	Root       string
+	Mode       string // the group's mode: auto, manual, or "" when unregistered
+	Toolchains []Toolchain
+	Findings   []findings.Finding
+	findings.Counts
 }
 
 // Options control a check.
@@ -114,13 +81,8 @@ func Check(c *toolchain.Config, opt Options) (*Report, error) {
 	if opt.RPM != "" {
 		ch.checkRPM(opt.RPM)
 	}
-	sort.SliceStable(r.Findings, func(i, j int) bool {
-		a, b := r.Findings[i], r.Findings[j]
-		if a.Toolchain != b.Toolchain {
-			return a.Toolchain < b.Toolchain
-		}
-		return a.Path < b.Path
-	})
+	r.Findings = findings.Sort(r.Findings, nil)
+	r.Counts = findings.Count(r.Findings)
 	return r, nil
 }
 
@@ -132,8 +94,8 @@ type checker struct {
 	run    bool
 }
 
-func (ch *checker) add(l Level, tc, p, format string, args ...any) {
-	ch.report.Findings = append(ch.report.Findings, Finding{Level: l, Toolchain: tc, Path: p, Message: fmt.Sprintf(format, args...)})
+func (ch *checker) add(l findings.Level, tc, p, format string, args ...any) {
+	ch.report.Findings = append(ch.report.Findings, findings.Newf(l, "", tc, p, format, args...))
 }
 
 // host is where path p of the checked root is on this machine.
@@ -156,7 +118,7 @@ func (ch *checker) findToolchains() error {
 		}
 		dir := path.Join(ch.c.Layout.Root, e.Name())
 		if !e.IsDir() {
-			ch.add(Error, e.Name(), dir, "not a directory")
+			ch.add(findings.Error, e.Name(), dir, "not a directory")
 			continue
 		}
 		ch.report.Toolchains = append(ch.report.Toolchains, Toolchain{Dir: dir})
@@ -169,26 +131,26 @@ func (ch *checker) checkToolchain(t *Toolchain) {
 	name := path.Base(t.Dir)
 	version, err := readFirstLine(ch.host(t.Dir + "/VERSION"))
 	if err != nil {
-		ch.add(Error, name, t.Dir+"/VERSION", "unreadable: %v", err)
+		ch.add(findings.Error, name, t.Dir+"/VERSION", "unreadable: %v", err)
 		return
 	}
 	t.GoVersion = version
 	v, err := toolchain.ParseVersion(strings.TrimPrefix(version, "go"))
 	if err != nil {
-		ch.add(Error, name, t.Dir+"/VERSION", "%q is not a Go release", version)
+		ch.add(findings.Error, name, t.Dir+"/VERSION", "%q is not a Go release", version)
 		return
 	}
 	want := strings.NewReplacer("{version}", v.String(), "{series}", v.Series()).Replace(ch.c.Layout.Dir)
 	if want != name {
-		ch.add(Error, name, t.Dir, "holds %s, which belongs in %s", version, path.Join(ch.c.Layout.Root, want))
+		ch.add(findings.Error, name, t.Dir, "holds %s, which belongs in %s", version, path.Join(ch.c.Layout.Root, want))
 	}
 	for _, cmd := range []string{"bin/go", "bin/gofmt"} {
 		info, err := os.Stat(ch.host(t.Dir + "/" + cmd))
 		switch {
 		case err != nil:
-			ch.add(Error, name, t.Dir+"/"+cmd, "missing")
+			ch.add(findings.Error, name, t.Dir+"/"+cmd, "missing")
 		case !info.Mode().IsRegular() || info.Mode().Perm()&0o111 == 0:
-			ch.add(Error, name, t.Dir+"/"+cmd, "not an executable file (%v)", info.Mode())
+			ch.add(findings.Error, name, t.Dir+"/"+cmd, "not an executable file (%v)", info.Mode())
 		}
 	}
 	ch.checkGoEnv(t, name)
@@ -203,7 +165,7 @@ func (ch *checker) checkGoEnv(t *Toolchain, name string) {
 	p := t.Dir + "/go.env"
 	data, err := os.ReadFile(ch.host(p))
 	if err != nil {
-		ch.add(Error, name, p, "unreadable: %v", err)
+		ch.add(findings.Error, name, p, "unreadable: %v", err)
 		return
 	}
 	got := map[string]string{}
@@ -219,9 +181,9 @@ func (ch *checker) checkGoEnv(t *Toolchain, name string) {
 	}
 	for _, kv := range ch.c.GoEnvSettings() {
 		if v, ok := got[kv[0]]; !ok {
-			ch.add(Error, name, p, "no %s setting, want %s=%s", kv[0], kv[0], kv[1])
+			ch.add(findings.Error, name, p, "no %s setting, want %s=%s", kv[0], kv[0], kv[1])
 		} else if v != kv[1] {
-			ch.add(Error, name, p, "says %s=%s, want %s", kv[0], v, kv[1])
+			ch.add(findings.Error, name, p, "says %s=%s, want %s", kv[0], v, kv[1])
 		}
 	}
 }
@@ -236,27 +198,27 @@ func (ch *checker) runGo(t *Toolchain, name string) {
 	env := []string{"HOME=" + os.TempDir(), "GOENV=off", "PATH=/usr/bin:/bin", "GOFLAGS=", "GOTOOLCHAIN=", "GOROOT="}
 	out, err := command(goCmd, env, "version")
 	if err != nil {
-		ch.add(Error, name, t.Dir+"/bin/go", "go version failed: %v", err)
+		ch.add(findings.Error, name, t.Dir+"/bin/go", "go version failed: %v", err)
 		return
 	}
 	if f := strings.Fields(out); len(f) < 3 || f[2] != t.GoVersion {
-		ch.add(Error, name, t.Dir+"/bin/go", "go version printed %q, but VERSION says %s", strings.TrimSpace(out), t.GoVersion)
+		ch.add(findings.Error, name, t.Dir+"/bin/go", "go version printed %q, but VERSION says %s", strings.TrimSpace(out), t.GoVersion)
 	}
 	out, err = command(goCmd, env, "env", "GOROOT", "GOTOOLCHAIN")
 	if err != nil {
-		ch.add(Error, name, t.Dir+"/bin/go", "go env failed: %v", err)
+		ch.add(findings.Error, name, t.Dir+"/bin/go", "go env failed: %v", err)
 		return
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 2 {
-		ch.add(Error, name, t.Dir+"/bin/go", "go env printed %q", out)
+		ch.add(findings.Error, name, t.Dir+"/bin/go", "go env printed %q", out)
 		return
 	}
 	if want := ch.host(t.Dir); filepath.Clean(lines[0]) != want {
-		ch.add(Error, name, t.Dir+"/bin/go", "go env GOROOT is %s, want %s", lines[0], want)
+		ch.add(findings.Error, name, t.Dir+"/bin/go", "go env GOROOT is %s, want %s", lines[0], want)
 	}
 	if lines[1] != "local" {
-		ch.add(Error, name, t.Dir+"/bin/go", "go env GOTOOLCHAIN is %s: this toolchain may download another one", lines[1])
+		ch.add(findings.Error, name, t.Dir+"/bin/go", "go env GOTOOLCHAIN is %s: this toolchain may download another one", lines[1])
 	}
 }
 

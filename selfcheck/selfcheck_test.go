@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/internal/testenv"
 	"github.com/gotc-project/gotc/toolchain"
 )
@@ -140,7 +141,7 @@ func TestCheckFindings(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, f := range rep.Findings {
-				if f.Path == tc.path && strings.Contains(f.Message, tc.want) && f.Level == Error {
+				if f.Path == tc.path && strings.Contains(f.Message, tc.want) && f.Level == findings.Error {
 					return
 				}
 			}
@@ -149,10 +150,10 @@ func TestCheckFindings(t *testing.T) {
 	}
 }
 
-func describe(fs []Finding) string {
+func describe(fs []findings.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
-		fmt.Fprintf(&b, "  %s %s %s: %s\n", f.Level, f.Toolchain, f.Path, f.Message)
+		fmt.Fprintf(&b, "  %s %s %s: %s\n", f.Level, f.Subject, f.Path, f.Message)
 	}
 	return b.String()
 }
@@ -228,12 +229,52 @@ func TestCheckRPMUnowned(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Errors() != 0 || rep.Warnings() != 2 {
+	if rep.Errors != 0 || rep.Warnings != 2 {
 		t.Fatalf("findings: %s", describe(rep.Findings))
 	}
 	for _, f := range rep.Findings {
 		if !strings.Contains(f.Message, "no package in the rpm database owns it") {
 			t.Errorf("finding %+v", f)
 		}
+	}
+}
+
+// TestCheckRPMBroken gives Check an rpm that cannot answer — a script
+// exiting 127 as a shell does for a missing library, a file that is not
+// executable, and an rpm whose queries work but whose rpm -V dies:
+// nothing is verified, and the report must say so with errors rather
+// than look clean.
+func TestCheckRPMBroken(t *testing.T) {
+	dir := t.TempDir()
+	const noLib = "echo 'rpm: error while loading shared libraries: librpm.so.9' >&2; exit 127"
+	for _, tc := range []struct {
+		name, script string
+		mode         os.FileMode
+		errors       int
+		want         string
+	}{
+		{"exits 127", noLib, 0o755, 2, "rpm -qf cannot tell which package owns it: exit status 127: rpm: error while loading shared libraries"},
+		{"not executable", "exit 0", 0o644, 2, "rpm -qf cannot tell which package owns it: fork/exec"},
+		{"rpm -V exits 127", `case "$3" in -qf) echo go-toolchain-1.26;; *) ` + noLib + `;; esac`, 0o755, 1, "rpm -V go-toolchain-1.26 could not run: exit status 127"},
+		{"rpm -V killed", `case "$3" in -qf) echo go-toolchain-1.26;; *) kill -9 $$;; esac`, 0o755, 1, "rpm -V go-toolchain-1.26 could not run: signal: killed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rpm := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-"))
+			if err := os.WriteFile(rpm, []byte("#!/bin/sh\n"+tc.script+"\n"), tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := Check(toolchain.Defaults(), Options{Root: fakeRoot(t), RPM: rpm})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Errors != tc.errors || rep.Warnings != 0 {
+				t.Fatalf("want %d errors; findings:\n%s", tc.errors, describe(rep.Findings))
+			}
+			for _, f := range rep.Findings {
+				if !strings.Contains(f.Message, tc.want) {
+					t.Errorf("finding %+v, want %q", f, tc.want)
+				}
+			}
+		})
 	}
 }

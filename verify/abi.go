@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/gotc-project/gotc/elfdeps"
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -178,20 +179,20 @@ func (v *verifier) checkABI(p *pkgInfo) {
 	for _, t := range v.opt.Targets {
 		for _, e := range p.elf {
 			if e.err != nil {
-				v.add(p, Warning, CheckABI, e.path, "ELF file cannot be fully analysed: %v", e.err)
+				v.add(p, findings.Warning, CheckABI, e.path, "ELF file cannot be fully analysed: %v", e.err)
 			}
 			if e.glibc != "" && compareGlibc(glibcNumber(e.glibc), t.Glibc) > 0 {
 				sym := ""
 				if e.symbol != "" {
 					sym = " (" + e.symbol + ")"
 				}
-				v.add(p, Error, CheckABI, e.path, "needs %s%s, %s has %s", e.glibc, sym, t.Name, t.Glibc)
+				v.add(p, findings.Error, CheckABI, e.path, "needs %s%s, %s has %s", e.glibc, sym, t.Name, t.Glibc)
 			}
 		}
 		for _, r := range p.pkg.Requires {
 			m := glibcRequireRE.FindStringSubmatch(r.Name)
 			if m != nil && compareGlibc(m[1], t.Glibc) > 0 {
-				v.add(p, Error, CheckABI, "", "Requires %s, %s has glibc %s", r.Name, t.Name, t.Glibc)
+				v.add(p, findings.Error, CheckABI, "", "Requires %s, %s has glibc %s", r.Name, t.Name, t.Glibc)
 			}
 		}
 	}

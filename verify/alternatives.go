@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/rpmtag"
 	"github.com/gotc-project/gotc/toolchain"
 )
@@ -90,17 +91,17 @@ func (v *verifier) checkAlternatives(p *pkgInfo) {
 	for _, g := range p.plan.Ghosts {
 		i, ok := p.index[g.Path]
 		if !ok {
-			v.add(p, Error, CheckAlternatives, g.Path, "missing %%ghost entry of the %s alternative", a.Name)
+			v.add(p, findings.Error, CheckAlternatives, g.Path, "missing %%ghost entry of the %s alternative", a.Name)
 			continue
 		}
 		f := &p.pkg.Files[i]
 		switch {
 		case !f.IsGhost():
-			v.add(p, Error, CheckAlternatives, g.Path, "should be %%ghost: update-alternatives creates it")
+			v.add(p, findings.Error, CheckAlternatives, g.Path, "should be %%ghost: update-alternatives creates it")
 		case g.LinkTo != "" && (!f.IsSymlink() || f.LinkTo != g.LinkTo):
-			v.add(p, Error, CheckAlternatives, g.Path, "%%ghost should be a symlink to %s", g.LinkTo)
+			v.add(p, findings.Error, CheckAlternatives, g.Path, "%%ghost should be a symlink to %s", g.LinkTo)
 		case g.LinkTo == "" && !f.IsRegular():
-			v.add(p, Error, CheckAlternatives, g.Path, "%%ghost should be a regular file, is a %s", typeName(f.Mode))
+			v.add(p, findings.Error, CheckAlternatives, g.Path, "%%ghost should be a regular file, is a %s", typeName(f.Mode))
 		}
 	}
 
@@ -114,7 +115,7 @@ func (v *verifier) checkAlternatives(p *pkgInfo) {
 		}
 	}
 	if install == nil {
-		v.add(p, Error, CheckAlternatives, "", "%%post does not run update-alternatives --install: the %s alternative is never registered", a.Name)
+		v.add(p, findings.Error, CheckAlternatives, "", "%%post does not run update-alternatives --install: the %s alternative is never registered", a.Name)
 	} else {
 		v.checkInstall(p, install, a)
 	}
@@ -128,9 +129,9 @@ func (v *verifier) checkAlternatives(p *pkgInfo) {
 	}
 	switch {
 	case remove == nil:
-		v.add(p, Error, CheckAlternatives, "", "%%postun does not run update-alternatives --remove %s %s: erasing leaves a dangling alternative", a.Name, a.Path)
+		v.add(p, findings.Error, CheckAlternatives, "", "%%postun does not run update-alternatives --remove %s %s: erasing leaves a dangling alternative", a.Name, a.Path)
 	case len(remove) != 2 || remove[0] != a.Name || remove[1] != a.Path:
-		v.add(p, Error, CheckAlternatives, "", "%%postun removes %q, want --remove %s %s", strings.Join(remove, " "), a.Name, a.Path)
+		v.add(p, findings.Error, CheckAlternatives, "", "%%postun removes %q, want --remove %s %s", strings.Join(remove, " "), a.Name, a.Path)
 	}
 
 	var post1, postun bool
@@ -141,37 +142,37 @@ func (v *verifier) checkAlternatives(p *pkgInfo) {
 		}
 	}
 	if !post1 {
-		v.add(p, Error, CheckAlternatives, "", "no Requires(post): %s", toolchain.UpdateAlternatives)
+		v.add(p, findings.Error, CheckAlternatives, "", "no Requires(post): %s", toolchain.UpdateAlternatives)
 	}
 	if !postun {
-		v.add(p, Error, CheckAlternatives, "", "no Requires(postun): %s", toolchain.UpdateAlternatives)
+		v.add(p, findings.Error, CheckAlternatives, "", "no Requires(postun): %s", toolchain.UpdateAlternatives)
 	}
 }
 
 func (v *verifier) checkInstall(p *pkgInfo, c *altCommand, a toolchain.Alternative) {
 	if c.program != toolchain.UpdateAlternatives {
-		v.add(p, Warning, CheckAlternatives, "", "%%post runs %s; the package requires %s", c.program, toolchain.UpdateAlternatives)
+		v.add(p, findings.Warning, CheckAlternatives, "", "%%post runs %s; the package requires %s", c.program, toolchain.UpdateAlternatives)
 	}
 	if len(c.install) != 4 {
-		v.add(p, Error, CheckAlternatives, "", "%%post: update-alternatives --install %q lacks arguments (want LINK NAME PATH PRIORITY)", strings.Join(c.install, " "))
+		v.add(p, findings.Error, CheckAlternatives, "", "%%post: update-alternatives --install %q lacks arguments (want LINK NAME PATH PRIORITY)", strings.Join(c.install, " "))
 		return
 	}
 	link, name, target, prio := c.install[0], c.install[1], c.install[2], c.install[3]
 	if link != a.Link {
-		v.add(p, Error, CheckAlternatives, "", "%%post installs link %s, want %s", link, a.Link)
+		v.add(p, findings.Error, CheckAlternatives, "", "%%post installs link %s, want %s", link, a.Link)
 	}
 	if name != a.Name {
-		v.add(p, Error, CheckAlternatives, "", "%%post installs alternative %s, want %s", name, a.Name)
+		v.add(p, findings.Error, CheckAlternatives, "", "%%post installs alternative %s, want %s", name, a.Name)
 	}
 	if target != a.Path {
-		v.add(p, Error, CheckAlternatives, "", "%%post installs path %s, want %s", target, a.Path)
+		v.add(p, findings.Error, CheckAlternatives, "", "%%post installs path %s, want %s", target, a.Path)
 	}
 	n, err := strconv.Atoi(prio)
 	switch {
 	case err != nil:
-		v.add(p, Error, CheckAlternatives, "", "%%post priority %q is not a number", prio)
+		v.add(p, findings.Error, CheckAlternatives, "", "%%post priority %q is not a number", prio)
 	case !p.inferred && n != a.Priority:
-		v.add(p, Error, CheckAlternatives, "", "%%post priority %d, the configuration says %d", n, a.Priority)
+		v.add(p, findings.Error, CheckAlternatives, "", "%%post priority %d, the configuration says %d", n, a.Priority)
 	}
 	want := map[string]bool{}
 	for _, f := range a.Followers {
@@ -179,14 +180,14 @@ func (v *verifier) checkInstall(p *pkgInfo, c *altCommand, a toolchain.Alternati
 		got, ok := c.slaves[f.Name]
 		switch {
 		case !ok:
-			v.add(p, Error, CheckAlternatives, f.Link, "%%post has no --slave %s %s %s", f.Link, f.Name, f.Path)
+			v.add(p, findings.Error, CheckAlternatives, f.Link, "%%post has no --slave %s %s %s", f.Link, f.Name, f.Path)
 		case got[0] != f.Link || got[1] != f.Path:
-			v.add(p, Error, CheckAlternatives, f.Link, "%%post --slave %s %s %s, want %s %s %s", got[0], f.Name, got[1], f.Link, f.Name, f.Path)
+			v.add(p, findings.Error, CheckAlternatives, f.Link, "%%post --slave %s %s %s, want %s %s %s", got[0], f.Name, got[1], f.Link, f.Name, f.Path)
 		}
 	}
 	for _, name := range c.slaveOrder {
 		if !want[name] {
-			v.add(p, Error, CheckAlternatives, c.slaves[name][0], "%%post has a --slave %s the plan does not name", name)
+			v.add(p, findings.Error, CheckAlternatives, c.slaves[name][0], "%%post has a --slave %s the plan does not name", name)
 		}
 	}
 }

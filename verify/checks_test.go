@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/rpmread"
 	"github.com/gotc-project/gotc/rpmtag"
 	"github.com/gotc-project/gotc/toolchain"
@@ -37,7 +38,7 @@ func synthetic(t *testing.T, plan bool, files ...rpmread.File) *pkgInfo {
 		v := &verifier{inferred: map[string]*toolchain.Config{}}
 		v.planInferred(p)
 		if p.plan == nil {
-			t.Fatalf("no plan inferred: %v", v.findings)
+			t.Fatalf("no plan inferred: %v", v.found)
 		}
 		if re := p.plan.DependencyExcludeRegexp(); re != "" {
 			p.depExclude = regexpMust(re)
@@ -58,7 +59,7 @@ func link(path, to string) rpmread.File {
 
 func findingsOf(v *verifier) string {
 	var b strings.Builder
-	for _, f := range v.findings {
+	for _, f := range v.found {
 		fmt.Fprintln(&b, f.String())
 	}
 	return b.String()
@@ -68,7 +69,7 @@ func findingsOf(v *verifier) string {
 // contains text; want "" asserts there is none of that check.
 func expectFinding(t *testing.T, v *verifier, check, path, text string) {
 	t.Helper()
-	for _, f := range v.findings {
+	for _, f := range v.found {
 		if f.Check != check {
 			continue
 		}
@@ -247,24 +248,24 @@ func TestLint(t *testing.T) {
 	cases := []struct {
 		name  string
 		files []rpmread.File
-		level Level
+		level findings.Level
 		path  string
 		text  string
 	}{
 		{"clean", []rpmread.File{dir("/usr/bin"), reg("/usr/bin/x", 0o755, 1), link("/usr/bin/y", "x")}, "", "", ""},
-		{"world-writable", []rpmread.File{reg("/usr/bin/x", 0o757, 1)}, Error, "/usr/bin/x", "world-writable"},
-		{"world-writable dir", []rpmread.File{{Path: "/var/x", Mode: 0o40777}}, Error, "/var/x", "world-writable"},
-		{"setgid", []rpmread.File{reg("/usr/bin/x", 0o2755, 1)}, Error, "/usr/bin/x", "setgid"},
-		{"owner", []rpmread.File{{Path: "/usr/x", Mode: 0o100644, Size: 1, User: "nobody", Group: "root"}}, Warning, "/usr/x", "not root:root"},
-		{"zero-length", []rpmread.File{reg("/usr/share/x", 0o644, 0)}, Warning, "/usr/share/x", "zero-length"},
+		{"world-writable", []rpmread.File{reg("/usr/bin/x", 0o757, 1)}, findings.Error, "/usr/bin/x", "world-writable"},
+		{"world-writable dir", []rpmread.File{{Path: "/var/x", Mode: 0o40777}}, findings.Error, "/var/x", "world-writable"},
+		{"setgid", []rpmread.File{reg("/usr/bin/x", 0o2755, 1)}, findings.Error, "/usr/bin/x", "setgid"},
+		{"owner", []rpmread.File{{Path: "/usr/x", Mode: 0o100644, Size: 1, User: "nobody", Group: "root"}}, findings.Warning, "/usr/x", "not root:root"},
+		{"zero-length", []rpmread.File{reg("/usr/share/x", 0o644, 0)}, findings.Warning, "/usr/share/x", "zero-length"},
 		{"zero-length testdata", []rpmread.File{reg("/usr/share/testdata/x", 0o644, 0)}, "", "", ""},
-		{"dangling relative", []rpmread.File{link("/usr/bin/y", "../lib/none")}, Warning, "/usr/bin/y", "/usr/lib/none"},
-		{"dangling absolute", []rpmread.File{link("/usr/bin/y", "/opt/none")}, Warning, "/usr/bin/y", "/opt/none"},
+		{"dangling relative", []rpmread.File{link("/usr/bin/y", "../lib/none")}, findings.Warning, "/usr/bin/y", "/usr/lib/none"},
+		{"dangling absolute", []rpmread.File{link("/usr/bin/y", "/opt/none")}, findings.Warning, "/usr/bin/y", "/opt/none"},
 		{"alternatives ghost link", []rpmread.File{{Path: "/usr/bin/go", Mode: 0o120777, LinkTo: "/etc/alternatives/go", Flags: rpmtag.FileGhost}}, "", "", ""},
 		{"link to the shell", []rpmread.File{link("/usr/bin/mysh", "/bin/sh")}, "", "", ""},
-		{"/usr/local", []rpmread.File{reg("/usr/local/bin/x", 0o755, 1)}, Error, "/usr/local/bin/x", "/usr/local"},
-		{"/tmp", []rpmread.File{reg("/tmp/x", 0o644, 1)}, Error, "/tmp/x", "top-level"},
-		{"/lib64 (usrmerge)", []rpmread.File{reg("/lib64/x.so", 0o755, 1)}, Error, "/lib64/x.so", "top-level"},
+		{"/usr/local", []rpmread.File{reg("/usr/local/bin/x", 0o755, 1)}, findings.Error, "/usr/local/bin/x", "/usr/local"},
+		{"/tmp", []rpmread.File{reg("/tmp/x", 0o644, 1)}, findings.Error, "/tmp/x", "top-level"},
+		{"/lib64 (usrmerge)", []rpmread.File{reg("/lib64/x.so", 0o755, 1)}, findings.Error, "/lib64/x.so", "top-level"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -272,7 +273,7 @@ func TestLint(t *testing.T) {
 			v := &verifier{pkgs: []*pkgInfo{p}}
 			v.checkLint(p)
 			expectFinding(t, v, CheckLint, c.path, c.text)
-			for _, f := range v.findings {
+			for _, f := range v.found {
 				if f.Path == c.path && strings.Contains(f.Message, c.text) && f.Level != c.level {
 					t.Errorf("level %s, want %s: %s", f.Level, c.level, f)
 				}
@@ -293,18 +294,18 @@ func TestDepsRules(t *testing.T) {
 		plan  bool
 		req   []rpmread.Dependency
 		prov  []rpmread.Dependency
-		level Level
+		level findings.Level
 		text  string
 	}{
 		{"clean", true, []rpmread.Dependency{{Name: "/bin/sh", Flags: rpmtag.SenseInterp | rpmtag.SenseScriptPost}, {Name: "go-toolchain-1.26-src", Flags: rpmtag.SenseEqual, Version: "1.26.8-1"}, {Name: "rpmlib(CompressedFileNames)", Flags: rpmtag.SenseRPMLib | rpmtag.SenseLess | rpmtag.SenseEqual, Version: "3.0.4-1"}, {Name: "libc.so.6(GLIBC_2.34)(64bit)"}, {Name: "rtld(GNU_HASH)"}, {Name: "ld-linux-x86-64.so.2()(64bit)"}}, []rpmread.Dependency{{Name: "go-toolchain-1.26", Flags: rpmtag.SenseEqual, Version: "1.26.8-1"}}, "", ""},
-		{"rc", true, []rpmread.Dependency{{Name: "/bin/rc"}}, nil, Error, "Requires /bin/rc"},
-		{"perl module", false, []rpmread.Dependency{{Name: "perl(File::Temp)"}}, nil, Error, "no base system"},
-		{"perl", true, []rpmread.Dependency{{Name: "/usr/bin/perl"}}, nil, Error, "no base system"},
-		{"libtiff", true, []rpmread.Dependency{{Name: "libtiff.so.6()(64bit)"}}, nil, Error, "no base system"},
-		{"unexpected", true, []rpmread.Dependency{{Name: "bash-completion"}}, nil, Warning, "unexpected Requires bash-completion"},
+		{"rc", true, []rpmread.Dependency{{Name: "/bin/rc"}}, nil, findings.Error, "Requires /bin/rc"},
+		{"perl module", false, []rpmread.Dependency{{Name: "perl(File::Temp)"}}, nil, findings.Error, "no base system"},
+		{"perl", true, []rpmread.Dependency{{Name: "/usr/bin/perl"}}, nil, findings.Error, "no base system"},
+		{"libtiff", true, []rpmread.Dependency{{Name: "libtiff.so.6()(64bit)"}}, nil, findings.Error, "no base system"},
+		{"unexpected", true, []rpmread.Dependency{{Name: "bash-completion"}}, nil, findings.Warning, "unexpected Requires bash-completion"},
 		{"unexpected, not gotc", false, []rpmread.Dependency{{Name: "bash-completion"}}, nil, "", ""},
-		{"soname provide", true, nil, []rpmread.Dependency{{Name: "libfoo.so.1()(64bit)"}}, Error, "Provides libfoo.so.1()(64bit)"},
-		{"path provide", true, nil, []rpmread.Dependency{{Name: "/usr/bin/rc"}}, Error, "Provides /usr/bin/rc"},
+		{"soname provide", true, nil, []rpmread.Dependency{{Name: "libfoo.so.1()(64bit)"}}, findings.Error, "Provides libfoo.so.1()(64bit)"},
+		{"path provide", true, nil, []rpmread.Dependency{{Name: "/usr/bin/rc"}}, findings.Error, "Provides /usr/bin/rc"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -313,7 +314,7 @@ func TestDepsRules(t *testing.T) {
 			v := &verifier{}
 			v.checkDeps(p)
 			expectFinding(t, v, CheckDeps, "", c.text)
-			for _, f := range v.findings {
+			for _, f := range v.found {
 				if f.Level != c.level {
 					t.Errorf("level %s, want %s: %s", f.Level, c.level, f)
 				}
@@ -366,11 +367,11 @@ func TestMaxPerCheck(t *testing.T) {
 	p := &pkgInfo{nevra: "x-1-1.noarch"}
 	v := &verifier{opt: Options{MaxPerCheck: 2}}
 	for i := 0; i < 5; i++ {
-		v.add(p, Warning, CheckLint, fmt.Sprintf("/usr/%d", i), "w")
+		v.add(p, findings.Warning, CheckLint, fmt.Sprintf("/usr/%d", i), "w")
 	}
-	v.add(p, Error, CheckLint, "/usr/9", "e")
+	v.add(p, findings.Error, CheckLint, "/usr/9", "e")
 	r := v.report()
-	if len(r.Findings) != 3 || r.Findings[2].Message != "4 more lint findings not shown" || r.Findings[2].Level != Error || r.Findings[2].Path != "" {
+	if len(r.Findings) != 3 || r.Findings[2].Message != "4 more lint findings not shown" || r.Findings[2].Level != findings.Error || r.Findings[2].Path != "" {
 		t.Errorf("got %+v", r.Findings)
 	}
 }

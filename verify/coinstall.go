@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/rpmread"
 )
 
@@ -50,7 +51,7 @@ func (v *verifier) checkCoinstall() {
 					continue
 				}
 				if diff := fileConflict(a.f, b.f); diff != "" {
-					v.add(a.p, Error, CheckCoinstall, path, "conflicts with %s: %s", b.p.nevra, diff)
+					v.add(a.p, findings.Error, CheckCoinstall, path, "conflicts with %s: %s", b.p.nevra, diff)
 				}
 			}
 		}

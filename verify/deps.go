@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/rpmread"
 	"github.com/gotc-project/gotc/rpmtag"
 	"github.com/gotc-project/gotc/toolchain"
@@ -105,24 +106,24 @@ func (v *verifier) checkDeps(p *pkgInfo) {
 			continue
 		}
 		if from := leaked(origins.requires[i]); from != "" && !allowedByPlan(p, r.Name) {
-			v.add(p, Error, CheckDeps, from, "Requires %s comes from a file dependency generators must skip", r)
+			v.add(p, findings.Error, CheckDeps, from, "Requires %s comes from a file dependency generators must skip", r)
 			continue
 		}
 		if unsatisfiable.MatchString(r.Name) {
-			v.add(p, Error, CheckDeps, "", "Requires %s, which no base system provides (leaked from testdata or a source tree?)", r)
+			v.add(p, findings.Error, CheckDeps, "", "Requires %s, which no base system provides (leaked from testdata or a source tree?)", r)
 			continue
 		}
 		if p.plan != nil && !allowed[r.Name] && !glibcSoname.MatchString(r.Name) {
-			v.add(p, Warning, CheckDeps, "", "unexpected Requires %s (not the package chain, /bin/sh, update-alternatives, glibc or a configured requirement)", r)
+			v.add(p, findings.Warning, CheckDeps, "", "unexpected Requires %s (not the package chain, /bin/sh, update-alternatives, glibc or a configured requirement)", r)
 		}
 	}
 	for i, d := range p.pkg.Provides {
 		if from := leaked(origins.provides[i]); from != "" && !allowedByPlan(p, d.Name) {
-			v.add(p, Error, CheckDeps, from, "Provides %s comes from a file dependency generators must skip", d)
+			v.add(p, findings.Error, CheckDeps, from, "Provides %s comes from a file dependency generators must skip", d)
 			continue
 		}
 		if p.plan != nil && !declared[d.Name] && (strings.Contains(d.Name, ".so") || strings.HasPrefix(d.Name, "/")) {
-			v.add(p, Error, CheckDeps, "", "Provides %s: a Go toolchain ships no shared library, so it can only come from testdata or a source tree", d)
+			v.add(p, findings.Error, CheckDeps, "", "Provides %s: a Go toolchain ships no shared library, so it can only come from testdata or a source tree", d)
 		}
 	}
 }

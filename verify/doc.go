@@ -19,7 +19,8 @@
 //
 // # Checks
 //
-// Each finding carries one of these check ids:
+// Findings are findings.Finding values whose Subject is the package's
+// NEVRA; each carries one of these check ids (Checks, in this order):
 //
 //	integrity     header and payload digests and sizes (rpm -K), and
 //	              every regular file's digest and size against the header
@@ -43,6 +44,12 @@
 //	lint          world-writable, setuid/setgid, dangling symlinks,
 //	              zero-length files, non-root owners, files outside the
 //	              standard top-level directories
+//	source        source packages (.src.rpm), instead of the checks
+//	              above but integrity and structure: the spec is there,
+//	              marked as the spec file and equal to the byte to what
+//	              gotc-spec gen writes; the configured tarballs are there
+//	              with their SHA-256, and nothing else (without a
+//	              configuration only the spec's presence, with a warning)
 //
 // Problems that make a file unusable as input (unreadable, not an RPM, a
 // header that cannot be parsed, a file shorter than its signature header

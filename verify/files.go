@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/rpmbuild"
 	"github.com/gotc-project/gotc/rpmread"
 	"github.com/gotc-project/gotc/rpmtag"
@@ -56,7 +57,7 @@ func (v *verifier) checkGoEnv(p *pkgInfo) {
 		return
 	}
 	if !p.goEnvRead {
-		v.add(p, Error, CheckFiles, path, "go.env is larger than %d bytes", maxGoEnv)
+		v.add(p, findings.Error, CheckFiles, path, "go.env is larger than %d bytes", maxGoEnv)
 		return
 	}
 	have := map[string]string{}
@@ -71,9 +72,9 @@ func (v *verifier) checkGoEnv(p *pkgInfo) {
 		got, ok := have[kv[0]]
 		switch {
 		case !ok:
-			v.add(p, Error, CheckFiles, path, "go.env does not set %s=%s", kv[0], kv[1])
+			v.add(p, findings.Error, CheckFiles, path, "go.env does not set %s=%s", kv[0], kv[1])
 		case got != kv[1]:
-			v.add(p, Error, CheckFiles, path, "go.env says %s=%s, want %s=%s", kv[0], got, kv[0], kv[1])
+			v.add(p, findings.Error, CheckFiles, path, "go.env says %s=%s, want %s=%s", kv[0], got, kv[0], kv[1])
 		}
 	}
 }
@@ -107,14 +108,14 @@ func (v *verifier) checkRules(p *pkgInfo) {
 	for _, d := range plan.SharedDirs {
 		shared[d] = true
 		if _, ok := p.index[d]; !ok {
-			v.add(p, Warning, CheckFiles, d, "not owned: erasing this package last leaves the directory behind")
+			v.add(p, findings.Warning, CheckFiles, d, "not owned: erasing this package last leaves the directory behind")
 		}
 	}
 	for i := range p.pkg.Files {
 		f := &p.pkg.Files[i]
 		if shared[f.Path] {
 			if !f.IsDir() {
-				v.add(p, Error, CheckFiles, f.Path, "a %s, not a directory", typeName(f.Mode))
+				v.add(p, findings.Error, CheckFiles, f.Path, "a %s, not a directory", typeName(f.Mode))
 			}
 			continue
 		}
@@ -122,43 +123,43 @@ func (v *verifier) checkRules(p *pkgInfo) {
 		if !ok {
 			switch {
 			case !extra[f.Path]:
-				v.add(p, Error, CheckFiles, f.Path, "outside the toolchain root %s", plan.GOROOT)
+				v.add(p, findings.Error, CheckFiles, f.Path, "outside the toolchain root %s", plan.GOROOT)
 			case !main:
-				v.add(p, Error, CheckFiles, f.Path, "belongs in %s", plan.Main().Name)
+				v.add(p, findings.Error, CheckFiles, f.Path, "belongs in %s", plan.Main().Name)
 			}
 			continue
 		}
 		want, flag, excluded := plan.Classify(rel, f.IsDir())
 		switch {
 		case excluded:
-			v.add(p, Error, CheckFiles, f.Path, "excluded by the configuration, but packaged")
+			v.add(p, findings.Error, CheckFiles, f.Path, "excluded by the configuration, but packaged")
 			continue
 		case want != p.part:
-			v.add(p, Error, CheckFiles, f.Path, "misplaced: the split rules put it in %s", want.Name)
+			v.add(p, findings.Error, CheckFiles, f.Path, "misplaced: the split rules put it in %s", want.Name)
 			continue
 		}
 		if f.IsGhost() {
-			v.add(p, Error, CheckFiles, f.Path, "a toolchain file marked %%ghost")
+			v.add(p, findings.Error, CheckFiles, f.Path, "a toolchain file marked %%ghost")
 		}
 		v.checkMarks(p, f, flag)
 		if m := f.Mode; !(f.IsDir() && m&0o7777 == 0o755 || f.IsRegular() && (m&0o7777 == 0o755 || m&0o7777 == 0o644) || f.IsSymlink()) {
-			v.add(p, Error, CheckFiles, f.Path, "mode %s; gotc packages directories and executables 0755, other files 0644", rpmread.PermString(m))
+			v.add(p, findings.Error, CheckFiles, f.Path, "mode %s; gotc packages directories and executables 0755, other files 0644", rpmread.PermString(m))
 		}
 	}
 	if main {
 		if i, ok := p.index[plan.Config.Layout.Root]; !ok || !p.pkg.Files[i].IsDir() {
-			v.add(p, Error, CheckFiles, plan.Config.Layout.Root, "the main package must own the toolchains directory")
+			v.add(p, findings.Error, CheckFiles, plan.Config.Layout.Root, "the main package must own the toolchains directory")
 		}
 		if _, ok := p.index[plan.GOROOT]; !ok {
-			v.add(p, Error, CheckFiles, plan.GOROOT, "the main package must own the toolchain root")
+			v.add(p, findings.Error, CheckFiles, plan.GOROOT, "the main package must own the toolchain root")
 		}
 		for _, l := range plan.Links {
 			i, ok := p.index[l.Path]
 			switch {
 			case !ok:
-				v.add(p, Error, CheckFiles, l.Path, "versioned command link is missing")
+				v.add(p, findings.Error, CheckFiles, l.Path, "versioned command link is missing")
 			case !p.pkg.Files[i].IsSymlink() || p.pkg.Files[i].LinkTo != l.Target:
-				v.add(p, Error, CheckFiles, l.Path, "should be a symlink to %s", l.Target)
+				v.add(p, findings.Error, CheckFiles, l.Path, "should be a symlink to %s", l.Target)
 			}
 		}
 	}
@@ -169,7 +170,7 @@ func (v *verifier) checkRules(p *pkgInfo) {
 			continue
 		}
 		if _, ok := p.index[plan.GOROOT+"/"+rel]; !ok {
-			v.add(p, Error, CheckFiles, plan.GOROOT+"/"+rel, "missing: a working toolchain needs it")
+			v.add(p, findings.Error, CheckFiles, plan.GOROOT+"/"+rel, "missing: a working toolchain needs it")
 		}
 	}
 }
@@ -181,10 +182,10 @@ func (v *verifier) checkMarks(p *pkgInfo, f *rpmread.File, flag toolchain.FileFl
 	}
 	wantDoc, wantLicense := flag == toolchain.FlagDoc, flag == toolchain.FlagLicense
 	if got := f.Flags&rpmtag.FileDoc != 0; got != wantDoc {
-		v.add(p, Error, CheckFiles, f.Path, "%%doc mark is %v, the configuration says %v", got, wantDoc)
+		v.add(p, findings.Error, CheckFiles, f.Path, "%%doc mark is %v, the configuration says %v", got, wantDoc)
 	}
 	if got := f.Flags&rpmtag.FileLicense != 0; got != wantLicense {
-		v.add(p, Error, CheckFiles, f.Path, "%%license mark is %v, the configuration says %v", got, wantLicense)
+		v.add(p, findings.Error, CheckFiles, f.Path, "%%license mark is %v, the configuration says %v", got, wantLicense)
 	}
 }
 
@@ -264,9 +265,9 @@ func (v *verifier) checkExpected(p *pkgInfo, t *tree) {
 		e, ok := want[f.Path]
 		if !ok {
 			if owner, elsewhere := t.owner[f.Path]; elsewhere {
-				v.add(p, Error, CheckFiles, f.Path, "misplaced: belongs in %s", owner)
+				v.add(p, findings.Error, CheckFiles, f.Path, "misplaced: belongs in %s", owner)
 			} else {
-				v.add(p, Error, CheckFiles, f.Path, "not in the tarball or the plan: extra file")
+				v.add(p, findings.Error, CheckFiles, f.Path, "not in the tarball or the plan: extra file")
 			}
 			continue
 		}
@@ -280,37 +281,37 @@ func (v *verifier) checkExpected(p *pkgInfo, t *tree) {
 	}
 	sort.Strings(missing)
 	for _, path := range missing {
-		v.add(p, Error, CheckFiles, path, "missing: the plan puts it in this package")
+		v.add(p, findings.Error, CheckFiles, path, "missing: the plan puts it in this package")
 	}
 }
 
 func (v *verifier) compareExpected(p *pkgInfo, f *rpmread.File, e *rpmwrite.File) {
 	if f.Mode&0o170000 != e.Mode&0o170000 {
-		v.add(p, Error, CheckFiles, f.Path, "is a %s, the tarball has a %s", typeName(f.Mode), typeName(e.Mode))
+		v.add(p, findings.Error, CheckFiles, f.Path, "is a %s, the tarball has a %s", typeName(f.Mode), typeName(e.Mode))
 		return
 	}
 	if f.Mode != e.Mode {
-		v.add(p, Error, CheckFiles, f.Path, "mode %s, want %s", rpmread.PermString(f.Mode), rpmread.PermString(e.Mode))
+		v.add(p, findings.Error, CheckFiles, f.Path, "mode %s, want %s", rpmread.PermString(f.Mode), rpmread.PermString(e.Mode))
 	}
 	wantFlags := e.Flags
 	if f.IsDir() {
 		wantFlags &^= rpmtag.FileConfig | rpmtag.FileDoc | rpmtag.FileLicense
 	}
 	if got, want := f.Flags&markFlags, wantFlags&markFlags; got != want {
-		v.add(p, Error, CheckFiles, f.Path, "flags [%s], want [%s]", strings.Join(rpmread.FileFlagNames(got), " "), strings.Join(rpmread.FileFlagNames(want), " "))
+		v.add(p, findings.Error, CheckFiles, f.Path, "flags [%s], want [%s]", strings.Join(rpmread.FileFlagNames(got), " "), strings.Join(rpmread.FileFlagNames(want), " "))
 	}
 	user, group := orRoot(e.User), orRoot(e.Group)
 	if f.User != user || f.Group != group {
-		v.add(p, Error, CheckFiles, f.Path, "owned by %s:%s, want %s:%s", f.User, f.Group, user, group)
+		v.add(p, findings.Error, CheckFiles, f.Path, "owned by %s:%s, want %s:%s", f.User, f.Group, user, group)
 	}
 	switch {
 	case f.IsSymlink():
 		if f.LinkTo != e.LinkTo {
-			v.add(p, Error, CheckFiles, f.Path, "points to %q, want %q", f.LinkTo, e.LinkTo)
+			v.add(p, findings.Error, CheckFiles, f.Path, "points to %q, want %q", f.LinkTo, e.LinkTo)
 		}
 	case f.IsRegular() && !f.IsGhost():
 		if f.Size != e.Size {
-			v.add(p, Error, CheckFiles, f.Path, "%d bytes, the tarball's file has %d", f.Size, e.Size)
+			v.add(p, findings.Error, CheckFiles, f.Path, "%d bytes, the tarball's file has %d", f.Size, e.Size)
 			return
 		}
 		if e.Open == nil || f.Digest == "" {
@@ -322,17 +323,17 @@ func (v *verifier) compareExpected(p *pkgInfo, f *rpmread.File, e *rpmwrite.File
 		}
 		rc, err := e.Open()
 		if err != nil {
-			v.add(p, Error, CheckFiles, f.Path, "cannot read the tarball's file: %v", err)
+			v.add(p, findings.Error, CheckFiles, f.Path, "cannot read the tarball's file: %v", err)
 			return
 		}
 		_, err = io.Copy(h, rc)
 		rc.Close()
 		if err != nil {
-			v.add(p, Error, CheckFiles, f.Path, "cannot read the tarball's file: %v", err)
+			v.add(p, findings.Error, CheckFiles, f.Path, "cannot read the tarball's file: %v", err)
 			return
 		}
 		if got := hexOf(h.Sum(nil)); !strings.EqualFold(got, f.Digest) {
-			v.add(p, Error, CheckFiles, f.Path, "content differs from the tarball's (digest %s, want %s)", f.Digest, got)
+			v.add(p, findings.Error, CheckFiles, f.Path, "content differs from the tarball's (digest %s, want %s)", f.Digest, got)
 		}
 	}
 }

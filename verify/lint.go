@@ -4,6 +4,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/rpmread"
 )
 
@@ -28,36 +29,36 @@ func (v *verifier) checkLint(p *pkgInfo) {
 		f := &p.pkg.Files[i]
 		mode := f.Mode
 		if !f.IsSymlink() && mode&0o002 != 0 {
-			v.add(p, Error, CheckLint, f.Path, "world-writable (%s)", rpmread.PermString(mode))
+			v.add(p, findings.Error, CheckLint, f.Path, "world-writable (%s)", rpmread.PermString(mode))
 		}
 		switch {
 		case f.IsDir():
 			if mode&0o4000 != 0 {
-				v.add(p, Warning, CheckLint, f.Path, "directory with the setuid bit (%s)", rpmread.PermString(mode))
+				v.add(p, findings.Warning, CheckLint, f.Path, "directory with the setuid bit (%s)", rpmread.PermString(mode))
 			}
 		case mode&0o4000 != 0:
-			v.add(p, Error, CheckLint, f.Path, "setuid file (%s)", rpmread.PermString(mode))
+			v.add(p, findings.Error, CheckLint, f.Path, "setuid file (%s)", rpmread.PermString(mode))
 		case mode&0o2000 != 0:
-			v.add(p, Error, CheckLint, f.Path, "setgid file (%s)", rpmread.PermString(mode))
+			v.add(p, findings.Error, CheckLint, f.Path, "setgid file (%s)", rpmread.PermString(mode))
 		}
 		if f.User != "root" || f.Group != "root" {
-			v.add(p, Warning, CheckLint, f.Path, "owned by %s:%s, not root:root", f.User, f.Group)
+			v.add(p, findings.Warning, CheckLint, f.Path, "owned by %s:%s, not root:root", f.User, f.Group)
 		}
 		if f.IsRegular() && !f.IsGhost() && f.Size == 0 && !strings.Contains(f.Path, "/testdata/") {
-			v.add(p, Warning, CheckLint, f.Path, "zero-length file")
+			v.add(p, findings.Warning, CheckLint, f.Path, "zero-length file")
 		}
 		if f.IsSymlink() {
 			if target, ok := v.danglingLink(p, f); !ok {
-				v.add(p, Warning, CheckLint, f.Path, "dangling symlink: %s is not in the package, its siblings or the base system", target)
+				v.add(p, findings.Warning, CheckLint, f.Path, "dangling symlink: %s is not in the package, its siblings or the base system", target)
 			}
 		}
 		top, _, _ := strings.Cut(strings.TrimPrefix(f.Path, "/"), "/")
 		switch {
 		case f.Path == "/":
 		case !standardTop[top]:
-			v.add(p, Error, CheckLint, f.Path, "outside the standard top-level directories (/usr, /etc, /var, /opt, /boot)")
+			v.add(p, findings.Error, CheckLint, f.Path, "outside the standard top-level directories (/usr, /etc, /var, /opt, /boot)")
 		case f.Path == "/usr/local" || strings.HasPrefix(f.Path, "/usr/local/"):
-			v.add(p, Error, CheckLint, f.Path, "packages must not install into /usr/local")
+			v.add(p, findings.Error, CheckLint, f.Path, "packages must not install into /usr/local")
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -64,9 +65,9 @@ func (v *verifier) planFromConfig(p *pkgInfo) {
 	case p.plan != nil:
 		v.checkIdentity(p)
 	case sameName != nil:
-		v.add(p, Error, CheckFiles, "", "version %s is not the %s that %s packages as %s", p.pkg.Version, sameName.RPMVersion, cfg.File(), p.pkg.Name)
+		v.add(p, findings.Error, CheckFiles, "", "version %s is not the %s that %s packages as %s", p.pkg.Version, sameName.RPMVersion, cfg.File(), p.pkg.Name)
 	default:
-		v.add(p, Error, CheckFiles, "", "%s describes no package named %s", cfg.File(), p.pkg.Name)
+		v.add(p, findings.Error, CheckFiles, "", "%s describes no package named %s", cfg.File(), p.pkg.Name)
 	}
 }
 
@@ -76,25 +77,25 @@ func (v *verifier) checkIdentity(p *pkgInfo) {
 	case p.pkg.Source:
 		// A source package records the arch of the machine that built it.
 	case p.part.Noarch && arch != "noarch":
-		v.add(p, Error, CheckFiles, "", "arch %s, the configuration makes %s noarch", arch, p.part.Name)
+		v.add(p, findings.Error, CheckFiles, "", "arch %s, the configuration makes %s noarch", arch, p.part.Name)
 	case !p.part.Noarch && arch == "noarch":
-		v.add(p, Error, CheckFiles, "", "noarch, but %s holds arch-specific files", p.part.Name)
+		v.add(p, findings.Error, CheckFiles, "", "noarch, but %s holds arch-specific files", p.part.Name)
 	case !p.part.Noarch && p.plan.Toolchain.Sources[arch].SHA256 == "":
-		v.add(p, Error, CheckFiles, "", "arch %s, the configuration has no %s source for %s", arch, arch, p.plan.Name)
+		v.add(p, findings.Error, CheckFiles, "", "arch %s, the configuration has no %s source for %s", arch, arch, p.plan.Name)
 	}
 	want := p.plan.Epoch
 	got := p.pkg.Epoch
 	switch {
 	case want == nil && got != nil:
-		v.add(p, Error, CheckFiles, "", "epoch %d, the configuration sets none", *got)
+		v.add(p, findings.Error, CheckFiles, "", "epoch %d, the configuration sets none", *got)
 	case want != nil && got == nil:
-		v.add(p, Error, CheckFiles, "", "no epoch, the configuration sets %d", *want)
+		v.add(p, findings.Error, CheckFiles, "", "no epoch, the configuration sets %d", *want)
 	case want != nil && got != nil && uint32(*want) != *got:
-		v.add(p, Error, CheckFiles, "", "epoch %d, the configuration sets %d", *got, *want)
+		v.add(p, findings.Error, CheckFiles, "", "epoch %d, the configuration sets %d", *got, *want)
 	}
 	rel := strconv.Itoa(p.plan.Release)
 	if p.pkg.Release != rel && !strings.HasPrefix(p.pkg.Release, rel+".") {
-		v.add(p, Error, CheckFiles, "", "release %s, the configuration sets %s (plus a dist tag)", p.pkg.Release, rel)
+		v.add(p, findings.Error, CheckFiles, "", "release %s, the configuration sets %s (plus a dist tag)", p.pkg.Release, rel)
 	}
 }
 
@@ -113,7 +114,7 @@ func (v *verifier) planInferred(p *pkgInfo) {
 	}
 	goVersion, ok := goVersionOf(p.pkg.Version)
 	if !ok {
-		v.add(p, Warning, CheckFiles, "", "version %s is not a Go version gotc packages; pass -c to check the files", p.pkg.Version)
+		v.add(p, findings.Warning, CheckFiles, "", "version %s is not a Go version gotc packages; pass -c to check the files", p.pkg.Version)
 		return
 	}
 	arch := p.pkg.Arch
@@ -135,7 +136,7 @@ func (v *verifier) planInferred(p *pkgInfo) {
 			goVersion, release, epoch, arch, strings.Repeat("0", 64))
 		c, _, err := toolchain.Parse("(inferred from "+p.pkg.Name+")", []byte(yaml))
 		if err != nil {
-			v.add(p, Warning, CheckFiles, "", "cannot infer gotc's plan for version %s (%v); pass -c to check the files", goVersion, err)
+			v.add(p, findings.Warning, CheckFiles, "", "cannot infer gotc's plan for version %s (%v); pass -c to check the files", goVersion, err)
 			return
 		}
 		v.inferred[key] = c
@@ -143,7 +144,7 @@ func (v *verifier) planInferred(p *pkgInfo) {
 	}
 	plan := cfg.Plans()[0]
 	if plan.Version.Series() != m[1] {
-		v.add(p, Error, CheckFiles, "", "version %s is not of the %s series the name says", p.pkg.Version, m[1])
+		v.add(p, findings.Error, CheckFiles, "", "version %s is not of the %s series the name says", p.pkg.Version, m[1])
 		return
 	}
 	for _, part := range plan.Packages {
@@ -152,7 +153,7 @@ func (v *verifier) planInferred(p *pkgInfo) {
 		}
 	}
 	if p.part == nil {
-		v.add(p, Warning, CheckFiles, "", "%s is not one of gotc's default subpackages; pass -c to check the files", p.pkg.Name)
+		v.add(p, findings.Warning, CheckFiles, "", "%s is not one of gotc's default subpackages; pass -c to check the files", p.pkg.Name)
 		return
 	}
 	if p.pkg.Source {
@@ -169,7 +170,7 @@ func (v *verifier) planInferred(p *pkgInfo) {
 		}
 	}
 	if !inRoot {
-		v.add(p, Warning, CheckFiles, "", "no file under gotc's default root %s; pass -c with the configuration it was built from to check the files", plan.GOROOT)
+		v.add(p, findings.Warning, CheckFiles, "", "no file under gotc's default root %s; pass -c with the configuration it was built from to check the files", plan.GOROOT)
 		p.part = nil
 		return
 	}

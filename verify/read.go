@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/rpmread"
 	"github.com/gotc-project/gotc/rpmtag"
 	"github.com/gotc-project/gotc/toolchain"
@@ -158,28 +159,28 @@ func (v *verifier) checkHeaderStructure(p *pkgInfo) {
 		switch {
 		case p.pkg.Source:
 			if !rpmread.SourceName(f.Path) {
-				v.add(p, Error, CheckStructure, f.Path, "a source package's files are bare names")
+				v.add(p, findings.Error, CheckStructure, f.Path, "a source package's files are bare names")
 			}
 		case !strings.HasPrefix(f.Path, "/"):
-			v.add(p, Error, CheckStructure, f.Path, "path is not absolute")
+			v.add(p, findings.Error, CheckStructure, f.Path, "path is not absolute")
 		case hasDotDot(f.Path):
-			v.add(p, Error, CheckStructure, f.Path, "path has a \"..\" component")
+			v.add(p, findings.Error, CheckStructure, f.Path, "path has a \"..\" component")
 		case path.Clean(f.Path) != f.Path:
-			v.add(p, Error, CheckStructure, f.Path, "path is not clean (want %s)", path.Clean(f.Path))
+			v.add(p, findings.Error, CheckStructure, f.Path, "path is not clean (want %s)", path.Clean(f.Path))
 		}
 		if seen[f.Path] {
-			v.add(p, Error, CheckStructure, f.Path, "listed more than once in the header")
+			v.add(p, findings.Error, CheckStructure, f.Path, "listed more than once in the header")
 		}
 		seen[f.Path] = true
 		if f.IsRegular() || f.IsSymlink() {
 			total += f.Size
 		}
 		if f.IsSymlink() && f.Size != int64(len(f.LinkTo)) && f.Size != 0 {
-			v.add(p, Error, CheckStructure, f.Path, "symlink size %d, but its target %q has %d bytes", f.Size, f.LinkTo, len(f.LinkTo))
+			v.add(p, findings.Error, CheckStructure, f.Path, "symlink size %d, but its target %q has %d bytes", f.Size, f.LinkTo, len(f.LinkTo))
 		}
 	}
 	if p.pkg.Size != total {
-		v.add(p, Warning, CheckStructure, "", "header SIZE is %d, the regular files and symlinks add up to %d", p.pkg.Size, total)
+		v.add(p, findings.Warning, CheckStructure, "", "header SIZE is %d, the regular files and symlinks add up to %d", p.pkg.Size, total)
 	}
 }
 
@@ -203,7 +204,7 @@ func (v *verifier) readPayload(p *pkgInfo, r *rpmread.Reader, bound int64, trunc
 		return truncated
 	}
 	if err != nil {
-		v.add(p, Error, CheckIntegrity, "", "payload cannot be read: %v", payloadMessage(err))
+		v.add(p, findings.Error, CheckIntegrity, "", "payload cannot be read: %v", payloadMessage(err))
 		v.checkDigests(p, r, true)
 		return nil
 	}
@@ -220,29 +221,29 @@ func (v *verifier) readPayload(p *pkgInfo, r *rpmread.Reader, bound int64, trunc
 			break
 		}
 		if seen[e.Path] {
-			v.add(p, Error, CheckStructure, e.Path, "payload holds the path more than once")
+			v.add(p, findings.Error, CheckStructure, e.Path, "payload holds the path more than once")
 		}
 		seen[e.Path] = true
 		if e.FileIndex < 0 {
-			v.add(p, Error, CheckStructure, e.Path, "payload entry is not in the header's file list")
+			v.add(p, findings.Error, CheckStructure, e.Path, "payload entry is not in the header's file list")
 			continue
 		}
 		f := &p.pkg.Files[e.FileIndex]
 		inPayload[e.FileIndex] = true
 		if f.IsGhost() {
-			v.add(p, Error, CheckStructure, e.Path, "%%ghost file is in the payload")
+			v.add(p, findings.Error, CheckStructure, e.Path, "%%ghost file is in the payload")
 		}
 		if e.Mode&0o170000 != f.Mode&0o170000 {
-			v.add(p, Error, CheckStructure, e.Path, "payload entry is a %s, the header lists a %s", typeName(e.Mode), typeName(f.Mode))
+			v.add(p, findings.Error, CheckStructure, e.Path, "payload entry is a %s, the header lists a %s", typeName(e.Mode), typeName(f.Mode))
 			continue
 		}
 		if e.Mode != f.Mode {
-			v.add(p, Error, CheckStructure, e.Path, "payload mode %s, header mode %s", rpmread.PermString(e.Mode), rpmread.PermString(f.Mode))
+			v.add(p, findings.Error, CheckStructure, e.Path, "payload mode %s, header mode %s", rpmread.PermString(e.Mode), rpmread.PermString(f.Mode))
 		}
 		switch {
 		case f.IsSymlink():
 			if e.LinkTo != f.LinkTo {
-				v.add(p, Error, CheckStructure, e.Path, "payload symlink points to %q, the header says %q", e.LinkTo, f.LinkTo)
+				v.add(p, findings.Error, CheckStructure, e.Path, "payload symlink points to %q, the header says %q", e.LinkTo, f.LinkTo)
 			}
 		case f.IsRegular():
 			if err := v.readBody(p, e, f); err != nil {
@@ -266,19 +267,19 @@ func (v *verifier) readPayload(p *pkgInfo, r *rpmread.Reader, bound int64, trunc
 		for i := range p.pkg.Files {
 			f := &p.pkg.Files[i]
 			if !inPayload[i] && !f.IsGhost() && p.index[f.Path] == i {
-				v.add(p, Error, CheckStructure, f.Path, "listed in the header but missing from the payload")
+				v.add(p, findings.Error, CheckStructure, f.Path, "listed in the header but missing from the payload")
 			}
 		}
 	case errors.Is(payloadErr, rpmread.ErrTooLarge):
-		v.add(p, Error, CheckStructure, "", "payload decompresses to more than %d bytes (4× the header's SIZE %d plus framing): not followed, a decompression bomb or a lying header", bound, p.pkg.Size)
+		v.add(p, findings.Error, CheckStructure, "", "payload decompresses to more than %d bytes (4× the header's SIZE %d plus framing): not followed, a decompression bomb or a lying header", bound, p.pkg.Size)
 	case errors.Is(payloadErr, rpmread.ErrUnsafePath):
-		v.add(p, Error, CheckStructure, "", "payload: %s", payloadMessage(payloadErr))
+		v.add(p, findings.Error, CheckStructure, "", "payload: %s", payloadMessage(payloadErr))
 	default:
 		var ioErr *os.PathError
 		if errors.As(payloadErr, &ioErr) {
 			return &InputError{File: p.file, Err: unwrapPath(payloadErr)}
 		}
-		v.add(p, Error, CheckIntegrity, "", "payload cannot be decompressed: %s", payloadMessage(payloadErr))
+		v.add(p, findings.Error, CheckIntegrity, "", "payload cannot be decompressed: %s", payloadMessage(payloadErr))
 	}
 	v.checkDigests(p, r, payloadErr != nil)
 	return nil
@@ -293,7 +294,7 @@ func (v *verifier) readBody(p *pkgInfo, e *rpmread.Entry, f *rpmread.File) error
 		return nil
 	}
 	if e.Size != f.Size {
-		v.add(p, Error, CheckIntegrity, e.Path, "payload holds %d bytes, the header says %d", e.Size, f.Size)
+		v.add(p, findings.Error, CheckIntegrity, e.Path, "payload holds %d bytes, the header says %d", e.Size, f.Size)
 	}
 	h := p.pkg.NewFileHash()
 	var body io.Reader = e.Body
@@ -334,9 +335,9 @@ func (v *verifier) readBody(p *pkgInfo, e *rpmread.Entry, f *rpmread.File) error
 	case h == nil:
 		// An unsupported digest algorithm is reported once, by checkDigests.
 	case f.Digest == "":
-		v.add(p, Error, CheckIntegrity, e.Path, "regular file without a digest in the header")
+		v.add(p, findings.Error, CheckIntegrity, e.Path, "regular file without a digest in the header")
 	case !strings.EqualFold(hexOf(h.Sum(nil)), f.Digest):
-		v.add(p, Error, CheckIntegrity, e.Path, "content digest %s, the header records %s", hexOf(h.Sum(nil)), f.Digest)
+		v.add(p, findings.Error, CheckIntegrity, e.Path, "content digest %s, the header records %s", hexOf(h.Sum(nil)), f.Digest)
 	}
 	return nil
 }
@@ -347,7 +348,7 @@ func (v *verifier) readBody(p *pkgInfo, e *rpmread.Entry, f *rpmread.File) error
 func (v *verifier) checkDigests(p *pkgInfo, r *rpmread.Reader, payloadFailed bool) {
 	res, err := r.Check()
 	if err != nil && !payloadFailed {
-		v.add(p, Error, CheckIntegrity, "", "payload cannot be decompressed: %s", payloadMessage(err))
+		v.add(p, findings.Error, CheckIntegrity, "", "payload cannot be decompressed: %s", payloadMessage(err))
 	}
 	headerDigest, payloadDigest := false, false
 	for _, c := range res {
@@ -363,7 +364,7 @@ func (v *verifier) checkDigests(p *pkgInfo, r *rpmread.Reader, payloadFailed boo
 			if payloadFailed && (c.Tag == rpmtag.SigPayloadSize || c.Tag == rpmtag.SigLongArchive || c.Tag == rpmtag.PayloadDigestAlt) {
 				continue
 			}
-			v.add(p, Error, CheckIntegrity, "", "%s: recorded %s, computed %s", c.Name, c.Want, c.Got)
+			v.add(p, findings.Error, CheckIntegrity, "", "%s: recorded %s, computed %s", c.Name, c.Want, c.Got)
 			if c.Tag == rpmtag.SigSHA256 || c.Tag == rpmtag.SigSHA1 {
 				headerDigest = true
 			} else if c.Tag == rpmtag.PayloadDigest || c.Tag == rpmtag.SigMD5 {
@@ -372,13 +373,13 @@ func (v *verifier) checkDigests(p *pkgInfo, r *rpmread.Reader, payloadFailed boo
 		}
 	}
 	if !headerDigest {
-		v.add(p, Warning, CheckIntegrity, "", "no header digest (SHA256 or SHA1) to check")
+		v.add(p, findings.Warning, CheckIntegrity, "", "no header digest (SHA256 or SHA1) to check")
 	}
 	if !payloadDigest {
-		v.add(p, Warning, CheckIntegrity, "", "no payload digest to check")
+		v.add(p, findings.Warning, CheckIntegrity, "", "no payload digest to check")
 	}
 	if p.pkg.NewFileHash() == nil && len(p.pkg.Files) > 0 {
-		v.add(p, Warning, CheckIntegrity, "", "file digest algorithm %d is not supported: file contents not checked", p.pkg.FileDigestAlgo)
+		v.add(p, findings.Warning, CheckIntegrity, "", "file digest algorithm %d is not supported: file contents not checked", p.pkg.FileDigestAlgo)
 	}
 }
 

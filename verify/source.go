@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/rpmtag"
 	"github.com/gotc-project/gotc/specgen"
 )
@@ -24,12 +25,12 @@ func (v *verifier) checkSource(p *pkgInfo) {
 	i, ok := p.index[specName]
 	switch {
 	case !ok:
-		v.add(p, Error, CheckSource, specName, "missing: a source package of %s holds its spec", p.plan.Name)
+		v.add(p, findings.Error, CheckSource, specName, "missing: a source package of %s holds its spec", p.plan.Name)
 	case p.pkg.Files[i].Flags&rpmtag.FileSpecfile == 0:
-		v.add(p, Error, CheckSource, specName, "not marked as the spec file (RPMFILE_SPECFILE)")
+		v.add(p, findings.Error, CheckSource, specName, "not marked as the spec file (RPMFILE_SPECFILE)")
 	}
 	if p.inferred {
-		v.add(p, Warning, CheckSource, "", "no configuration: pass -c to check the spec and the tarballs against it")
+		v.add(p, findings.Warning, CheckSource, "", "no configuration: pass -c to check the spec and the tarballs against it")
 		return
 	}
 	want := map[string]string{specName: ""}
@@ -41,16 +42,16 @@ func (v *verifier) checkSource(p *pkgInfo) {
 		sum, ok := want[f.Path]
 		switch {
 		case !ok:
-			v.add(p, Error, CheckSource, f.Path, "not a source of %s in %s", p.plan.Name, p.plan.Config.File())
+			v.add(p, findings.Error, CheckSource, f.Path, "not a source of %s in %s", p.plan.Name, p.plan.Config.File())
 		case f.Path != specName && !strings.EqualFold(f.Digest, sum):
-			v.add(p, Error, CheckSource, f.Path, "SHA-256 %s, the configuration says %s", f.Digest, sum)
+			v.add(p, findings.Error, CheckSource, f.Path, "SHA-256 %s, the configuration says %s", f.Digest, sum)
 		case f.Path != specName && p.pkg.FileDigestAlgo != rpmtag.HashAlgoSHA256:
-			v.add(p, Error, CheckSource, f.Path, "file digests are not SHA-256: the tarball cannot be compared with the configuration")
+			v.add(p, findings.Error, CheckSource, f.Path, "file digests are not SHA-256: the tarball cannot be compared with the configuration")
 		}
 	}
 	for name := range want {
 		if _, ok := p.index[name]; !ok && name != specName {
-			v.add(p, Error, CheckSource, name, "missing: the configuration names it as a source of %s", p.plan.Name)
+			v.add(p, findings.Error, CheckSource, name, "missing: the configuration names it as a source of %s", p.plan.Name)
 		}
 	}
 	if ok && p.payloadRead && p.specRead {
@@ -66,13 +67,13 @@ func (v *verifier) compareSpec(p *pkgInfo, specName string) {
 	var gen bytes.Buffer
 	opt := specgen.Options{ConfigName: filepath.Base(p.plan.Config.File()), SourceDateEpoch: &built}
 	if err := specgen.Generate(&gen, p.plan, opt); err != nil {
-		v.add(p, Error, CheckSource, specName, "cannot generate the spec to compare: %v", err)
+		v.add(p, findings.Error, CheckSource, specName, "cannot generate the spec to compare: %v", err)
 		return
 	}
 	if bytes.Equal(gen.Bytes(), p.spec) {
 		return
 	}
-	v.add(p, Error, CheckSource, specName, "differs from what gotc-spec gen writes for %s: %s", p.plan.Config.File(), firstDifference(gen.String(), string(p.spec)))
+	v.add(p, findings.Error, CheckSource, specName, "differs from what gotc-spec gen writes for %s: %s", p.plan.Config.File(), firstDifference(gen.String(), string(p.spec)))
 }
 
 // firstDifference names the first line where got differs from want.

@@ -2,21 +2,12 @@ package verify
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 
+	"github.com/gotc-project/gotc/findings"
+	"github.com/gotc-project/gotc/internal/jsonout"
 	"github.com/gotc-project/gotc/toolchain"
-)
-
-// Level is how bad a finding is.
-type Level string
-
-// Levels, as rpmlint names them.
-const (
-	Error   Level = "error"
-	Warning Level = "warning"
 )
 
 // Check ids.
@@ -35,38 +26,18 @@ const (
 // Checks lists the check ids in the order they run.
 var Checks = []string{CheckIntegrity, CheckStructure, CheckFiles, CheckAlternatives, CheckCoinstall, CheckABI, CheckDeps, CheckLint, CheckSource}
 
-// Finding is one problem found in a package.
-type Finding struct {
-	Level Level `json:"level"`
-	// Check is the check id that found it.
-	Check string `json:"check"`
-	// Package is the NEVRA of the package (name-[epoch:]version-release.arch).
-	Package string `json:"package"`
-	// Path is the file the finding is about, "" when none.
-	Path string `json:"path"`
-	// Message is one line saying what is wrong.
-	Message string `json:"message"`
-}
-
-// String formats the finding as the text output prints it:
-// "error  integrity  NEVRA  /path: message".
-func (f Finding) String() string {
-	if f.Path == "" {
-		return fmt.Sprintf("%s  %s  %s: %s", f.Level, f.Check, f.Package, f.Message)
-	}
-	return fmt.Sprintf("%s  %s  %s  %s: %s", f.Level, f.Check, f.Package, f.Path, f.Message)
-}
-
-// Report is the result of verifying a set of packages.
+// Report is the result of verifying a set of packages. Each finding's
+// Subject is the NEVRA of its package
+// (name-[epoch:]version-release.arch) and its Check one of Checks.
 type Report struct {
-	Findings []Finding `json:"findings"`
+	Findings []findings.Finding
 	// Packages is the number of packages verified.
-	Packages int `json:"packages"`
-	Errors   int `json:"errors"`
-	Warnings int `json:"warnings"`
+	Packages int
+	findings.Counts
 }
 
-// WriteText writes one line per finding and a summary line.
+// WriteText writes one line per finding ("error  integrity  NEVRA
+// /path: message", see findings.Finding.String) and a summary line.
 func (r *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	for _, f := range r.Findings {
@@ -79,21 +50,38 @@ func (r *Report) WriteText(w io.Writer) error {
 	return bw.Flush()
 }
 
-// WriteJSON writes the report as one JSON object, indented by two spaces:
-// {"findings": [...], "packages": N, "errors": N, "warnings": N}. The same
-// report always gives the same bytes; findings is [] when empty.
-func (r *Report) WriteJSON(w io.Writer) error {
-	out := *r
-	if out.Findings == nil {
-		out.Findings = []Finding{}
-	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(append(b, '\n'))
-	return err
+// jsonReport and jsonFinding are the JSON form of a Report, documented
+// in docs/gotc-rpm.md: the subject of a finding is its "package".
+type jsonReport struct {
+	Findings []jsonFinding `json:"findings"`
+	Packages int           `json:"packages"`
+	Errors   int           `json:"errors"`
+	Warnings int           `json:"warnings"`
 }
+
+type jsonFinding struct {
+	Level   findings.Level `json:"level"`
+	Check   string         `json:"check"`
+	Package string         `json:"package"`
+	Path    string         `json:"path"`
+	Message string         `json:"message"`
+}
+
+// MarshalJSON encodes the report as {"findings": [{"level", "check",
+// "package", "path", "message"}...], "packages": N, "errors": N,
+// "warnings": N}; findings is [] when empty.
+func (r Report) MarshalJSON() ([]byte, error) {
+	out := jsonReport{Findings: make([]jsonFinding, len(r.Findings)), Packages: r.Packages, Errors: r.Errors, Warnings: r.Warnings}
+	for i, f := range r.Findings {
+		out.Findings[i] = jsonFinding{Level: f.Level, Check: f.Check, Package: f.Subject, Path: f.Path, Message: f.Message}
+	}
+	return jsonout.Marshal(out)
+}
+
+// WriteJSON writes the report as one JSON object (see MarshalJSON) with
+// gotc's JSON settings (internal/jsonout). The same report always gives
+// the same bytes.
+func (r *Report) WriteJSON(w io.Writer) error { return jsonout.Write(w, r) }
 
 func plural(n int, one, many string) string {
 	if n == 1 {
@@ -177,12 +165,12 @@ func Files(paths []string, opt Options) (*Report, error) {
 
 // verifier holds the packages read and the findings so far.
 type verifier struct {
-	opt      Options
-	pkgs     []*pkgInfo
-	findings []Finding
+	opt   Options
+	pkgs  []*pkgInfo
+	found []findings.Finding
 	// counts and dropped implement MaxPerCheck, keyed by package+check.
 	counts  map[string]int
-	dropped map[string]*Finding
+	dropped map[string]*findings.Finding
 	// inferred caches the minimal configurations built per version.
 	inferred map[string]*toolchain.Config
 	// trees caches unpacked tarballs by plan name and arch.
@@ -197,72 +185,42 @@ func (v *verifier) cleanup() {
 }
 
 // add records a finding against package p.
-func (v *verifier) add(p *pkgInfo, level Level, check, path, format string, args ...any) {
-	f := Finding{Level: level, Check: check, Package: p.nevra, Path: path, Message: fmt.Sprintf(format, args...)}
+func (v *verifier) add(p *pkgInfo, level findings.Level, check, path, format string, args ...any) {
+	f := findings.Newf(level, check, p.nevra, path, format, args...)
 	if v.opt.MaxPerCheck > 0 {
 		if v.counts == nil {
-			v.counts, v.dropped = map[string]int{}, map[string]*Finding{}
+			v.counts, v.dropped = map[string]int{}, map[string]*findings.Finding{}
 		}
 		key := p.nevra + "\x00" + check
 		v.counts[key]++
 		if v.counts[key] > v.opt.MaxPerCheck {
 			d := v.dropped[key]
 			if d == nil {
-				d = &Finding{Level: Warning, Check: check, Package: p.nevra}
+				d = &findings.Finding{Level: findings.Warning, Check: check, Subject: p.nevra}
 				v.dropped[key] = d
 			}
-			if level == Error {
-				d.Level = Error
+			if level == findings.Error {
+				d.Level = findings.Error
 			}
 			return
 		}
 	}
-	v.findings = append(v.findings, f)
+	v.found = append(v.found, f)
 }
 
 func (v *verifier) report() *Report {
-	out := append([]Finding(nil), v.findings...)
+	out := append([]findings.Finding(nil), v.found...)
 	for key, d := range v.dropped {
 		f := *d
 		f.Message = fmt.Sprintf("%d more %s findings not shown", v.counts[key]-v.opt.MaxPerCheck, f.Check)
 		f.Path = "\uffff" // sorts last within its package and check; cleared below
 		out = append(out, f)
 	}
-	order := map[string]int{}
-	for i, c := range Checks {
-		order[c] = i
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Package != b.Package {
-			return a.Package < b.Package
-		}
-		if a.Check != b.Check {
-			return order[a.Check] < order[b.Check]
-		}
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		if a.Level != b.Level {
-			return a.Level == Error
-		}
-		return a.Message < b.Message
-	})
-	r := &Report{Packages: len(v.pkgs)}
+	out = findings.Sort(out, Checks)
 	for i := range out {
 		if out[i].Path == "\uffff" {
 			out[i].Path = ""
 		}
-		// The same problem seen twice (e.g. by two targets) is one finding.
-		if i > 0 && out[i] == out[i-1] {
-			continue
-		}
-		r.Findings = append(r.Findings, out[i])
-		if out[i].Level == Error {
-			r.Errors++
-		} else {
-			r.Warnings++
-		}
 	}
-	return r
+	return &Report{Findings: out, Packages: len(v.pkgs), Counts: findings.Count(out)}
 }

@@ -6,12 +6,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/internal/testenv"
-
 	"github.com/gotc-project/gotc/rpmread"
 	"github.com/gotc-project/gotc/rpmtag"
 	"github.com/gotc-project/gotc/rpmwrite"
@@ -137,7 +138,7 @@ func TestSeededDefects(t *testing.T) {
 		others []string                                   // verified alongside
 		check  string                                     // expected error's check id
 		path   string                                     // and path, when not ""
-		level  Level                                      // Error unless set
+		level  findings.Level                             // Error unless set
 	}{
 		{name: "removed file (sources)", base: src126, edit: dropFile(goroot126 + "/src/runtime/x.go"), opt: withSources, check: CheckFiles, path: goroot126 + "/src/runtime/x.go"},
 		{name: "removed required file (rules)", base: main126, edit: dropFile(goroot126 + "/bin/gofmt"), check: CheckFiles, path: goroot126 + "/bin/gofmt"},
@@ -147,7 +148,7 @@ func TestSeededDefects(t *testing.T) {
 		}, check: CheckFiles, path: goroot126 + "/src/vendor"},
 		{name: "extra file (sources)", base: main126, edit: addFile(regular(goroot126+"/extra.txt", "x\n", 0o644)), opt: withSources, check: CheckFiles, path: goroot126 + "/extra.txt"},
 		{name: "extra file outside the root (rules)", base: main126, edit: addFile(regular("/usr/share/extra.txt", "x\n", 0o644)), check: CheckFiles, path: "/usr/share/extra.txt"},
-		{name: "toolchain root not owned (rules)", base: src126, edit: dropFile(goroot126), check: CheckFiles, path: goroot126, level: Warning},
+		{name: "toolchain root not owned (rules)", base: src126, edit: dropFile(goroot126), check: CheckFiles, path: goroot126, level: findings.Warning},
 		{name: "toolchain root not owned (sources)", base: src126, edit: dropFile(goroot126), opt: withSources, check: CheckFiles, path: goroot126},
 		{name: "layout root a file (rules)", base: src126, edit: editFile("/usr/libexec/go-toolchain", func(f *rpmwrite.File) { *f = regular(f.Path, "x\n", 0o644) }), check: CheckFiles, path: "/usr/libexec/go-toolchain"},
 		{name: "misplaced file (rules)", base: main126, edit: addFile(regular(goroot126+"/src/runtime/y.go", "package runtime\n", 0o644)), check: CheckFiles, path: goroot126 + "/src/runtime/y.go"},
@@ -193,12 +194,12 @@ func TestSeededDefects(t *testing.T) {
 		}, check: CheckDeps},
 		{name: "unexpected Requires", base: main126, edit: func(m *rpmwrite.Metadata, _ *[]rpmwrite.File) {
 			m.Requires = append(m.Requires, rpmwrite.Dependency{Name: "git"})
-		}, check: CheckDeps, level: Warning},
+		}, check: CheckDeps, level: findings.Warning},
 		{name: "setuid", base: main126, edit: editFile(goroot126+"/bin/gofmt", func(f *rpmwrite.File) { f.Mode = 0o104755 }), check: CheckLint, path: goroot126 + "/bin/gofmt"},
 		{name: "world-writable", base: src126, edit: editFile(goroot126+"/src/runtime/x.go", func(f *rpmwrite.File) { f.Mode = 0o100666 }), check: CheckLint, path: goroot126 + "/src/runtime/x.go"},
 		{name: "file outside the standard tree", base: main126, edit: addFile(regular("/srv/go.txt", "x\n", 0o644)), check: CheckLint, path: "/srv/go.txt"},
-		{name: "dangling symlink", base: main126, edit: addFile(rpmwrite.File{Path: goroot126 + "/bin/go2", Mode: 0o120777, LinkTo: "../nothere/go"}), check: CheckLint, path: goroot126 + "/bin/go2", level: Warning},
-		{name: "zero-length file", base: main126, edit: addFile(regular(goroot126+"/empty", "", 0o644)), check: CheckLint, path: goroot126 + "/empty", level: Warning},
+		{name: "dangling symlink", base: main126, edit: addFile(rpmwrite.File{Path: goroot126 + "/bin/go2", Mode: 0o120777, LinkTo: "../nothere/go"}), check: CheckLint, path: goroot126 + "/bin/go2", level: findings.Warning},
+		{name: "zero-length file", base: main126, edit: addFile(regular(goroot126+"/empty", "", 0o644)), check: CheckLint, path: goroot126 + "/empty", level: findings.Warning},
 		{name: "corrupted payload", base: main126, raw: flipPayloadByte, check: CheckIntegrity},
 		{name: "corrupted header", base: main126, raw: flipHeaderByte, check: CheckIntegrity},
 		{name: "decompression bomb", base: main126, raw: func(t *testing.T, b []byte) []byte { return bomb(t, b) }, check: CheckStructure},
@@ -239,7 +240,7 @@ func TestSeededDefects(t *testing.T) {
 			rep := mustVerify(t, paths, opt)
 			level := c.level
 			if level == "" {
-				level = Error
+				level = findings.Error
 			}
 			found := false
 			for _, fd := range rep.Findings {
@@ -250,7 +251,7 @@ func TestSeededDefects(t *testing.T) {
 			if !found {
 				t.Errorf("no %s %s finding%s in:\n%s", level, c.check, map[bool]string{true: " at " + c.path}[c.path != ""], dump(rep))
 			}
-			if level == Error && rep.Errors == 0 {
+			if level == findings.Error && rep.Errors == 0 {
 				t.Errorf("report has no errors (exit status would be 0)")
 			}
 			if testing.Verbose() {
@@ -360,13 +361,13 @@ func TestABI(t *testing.T) {
 		}
 		spoolDir := t.TempDir()
 		rep := mustVerify(t, []string{main}, Options{Config: f.cfg, Targets: epel(t, "epel-8"), TempDir: spoolDir})
-		var abi []Finding
+		var abi []findings.Finding
 		for _, fd := range rep.Findings {
 			if fd.Check == CheckABI {
 				abi = append(abi, fd)
 			}
 		}
-		if len(abi) != 1 || abi[0].Path != tool || abi[0].Level != Error ||
+		if len(abi) != 1 || abi[0].Path != tool || abi[0].Level != findings.Error ||
 			!strings.Contains(abi[0].Message, "needs GLIBC_2.34") || !strings.Contains(abi[0].Message, "epel-8 has 2.28") {
 			t.Errorf("spool %v: want one abi error for %s needing GLIBC_2.34 on epel-8, got:\n%s", spool, tool, dump(rep))
 		}
@@ -420,11 +421,24 @@ func TestUnusableInput(t *testing.T) {
 	}
 }
 
+// TestDocListsChecks: the package documentation names every check id.
+func TestDocListsChecks(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range Checks {
+		if !regexp.MustCompile(`(?m)^//\t` + c + ` +\S`).Match(doc) {
+			t.Errorf("doc.go does not describe check %s", c)
+		}
+	}
+}
+
 // TestReportFormats pins the text and JSON forms.
 func TestReportFormats(t *testing.T) {
-	r := &Report{Packages: 2, Errors: 1, Warnings: 1, Findings: []Finding{
-		{Level: Error, Check: CheckIntegrity, Package: "go-toolchain-1.26-1.26.8-1.x86_64", Path: goroot126 + "/bin/go", Message: "content digest ab, the header records cd"},
-		{Level: Warning, Check: CheckIntegrity, Package: "go-toolchain-1.26-1.26.8-1.x86_64", Message: "no payload digest to check"},
+	r := &Report{Packages: 2, Counts: findings.Counts{Errors: 1, Warnings: 1}, Findings: []findings.Finding{
+		{Level: findings.Error, Check: CheckIntegrity, Subject: "go-toolchain-1.26-1.26.8-1.x86_64", Path: goroot126 + "/bin/go", Message: "content digest ab, the header records cd"},
+		{Level: findings.Warning, Check: CheckIntegrity, Subject: "go-toolchain-1.26-1.26.8-1.x86_64", Message: "no payload digest to check"},
 	}}
 	var text bytes.Buffer
 	r.WriteText(&text)
@@ -447,6 +461,12 @@ func TestReportFormats(t *testing.T) {
 	sort.Strings(keys)
 	if strings.Join(keys, ",") != "errors,findings,packages,warnings" || !strings.HasPrefix(js.String(), "{\n  \"findings\": [\n    {\n      \"level\": \"error\",\n      \"check\": \"integrity\",") {
 		t.Errorf("json:\n%s", js.String())
+	}
+	js.Reset()
+	amp := &Report{Packages: 1, Findings: []findings.Finding{{Level: findings.Error, Check: CheckLint, Subject: "p-1-1.noarch", Path: "/usr/share/doc/a&b<c>", Message: "x"}}}
+	amp.WriteJSON(&js)
+	if !strings.Contains(js.String(), `"path": "/usr/share/doc/a&b<c>"`) || !strings.Contains(js.String(), `"package": "p-1-1.noarch"`) {
+		t.Errorf("json of a path with & < >:\n%s", js.String())
 	}
 	js.Reset()
 	(&Report{}).WriteJSON(&js)
@@ -508,7 +528,7 @@ func TestRPMBuildDefects(t *testing.T) {
 	for _, w := range want {
 		found := false
 		for _, f := range rep.Findings {
-			if f.Level == Error && strings.HasPrefix(f.Package, w.pkg+"-") && f.Check == w.check && f.Path == w.path && strings.Contains(f.Message, w.text) {
+			if f.Level == findings.Error && strings.HasPrefix(f.Subject, w.pkg+"-") && f.Check == w.check && f.Path == w.path && strings.Contains(f.Message, w.text) {
 				found = true
 			}
 		}

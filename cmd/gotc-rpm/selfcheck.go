@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
-	"text/tabwriter"
 
 	"github.com/spf13/pflag"
 
@@ -62,60 +58,16 @@ func (o *selfcheckOptions) Run(env *cli.Env, _ []string) error {
 	if err != nil {
 		return cli.Unusable(err)
 	}
-	w := bufio.NewWriter(env.Stdout)
 	if o.JSON.JSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		if rep.Findings == nil {
-			rep.Findings = []selfcheck.Finding{}
-		}
-		if rep.Toolchains == nil {
-			rep.Toolchains = []selfcheck.Toolchain{}
-		}
-		err = enc.Encode(rep)
+		err = rep.WriteJSON(env.Stdout)
 	} else {
-		err = writeSelfcheck(w, rep)
-	}
-	if ferr := w.Flush(); err == nil {
-		err = ferr
+		err = rep.WriteText(env.Stdout)
 	}
 	if err != nil {
 		return err
 	}
-	if rep.Errors() > 0 {
-		return cli.Findings("%d error(s)", rep.Errors())
+	if rep.Errors > 0 {
+		return cli.Findings("%d error(s)", rep.Errors)
 	}
 	return nil
-}
-
-// writeSelfcheck prints the report: one line per toolchain, one per
-// finding, and a summary.
-func writeSelfcheck(w io.Writer, rep *selfcheck.Report) error {
-	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	for _, t := range rep.Toolchains {
-		state := "not registered"
-		if t.Registered {
-			state = fmt.Sprintf("registered, priority %d", t.Priority)
-		}
-		if t.Selected {
-			state += ", selected"
-		}
-		fmt.Fprintf(tw, "toolchain\t%s\t%s\t%s\n", t.Dir, t.GoVersion, state)
-	}
-	for _, f := range rep.Findings {
-		tc := f.Toolchain
-		if tc == "" {
-			tc = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", f.Level, tc, f.Path, f.Message)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	mode := rep.Mode
-	if mode == "" {
-		mode = "none"
-	}
-	_, err := fmt.Fprintf(w, "%d toolchain(s) in %s, alternatives mode %s: %d error(s), %d warning(s)\n", len(rep.Toolchains), rep.Root, mode, rep.Errors(), rep.Warnings())
-	return err
 }
