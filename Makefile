@@ -9,7 +9,7 @@ LDFLAGS   := -X github.com/gotc-project/gotc/internal/cli.Version=$(VERSION)
 FUZZTIME  ?= 10s
 DEMO      := build/demo
 
-.PHONY: all build test unit lint fmt-check vet tidy-check fuzz demo bench regen install deps clean
+.PHONY: all build test unit lint fmt-check vet tidy-check fuzz demo bench regen install rpm deps clean
 
 all: build
 
@@ -91,6 +91,14 @@ install: build
 	install -D -m 0644 completions/gotc-rpm.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/gotc-rpm
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/zsh/site-functions completions/_gotc-spec completions/_gotc-rpm
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d completions/gotc-spec.fish completions/gotc-rpm.fish
+
+## rpm: gotc's own package, built by rpmbuild from gotc.spec with a git
+## archive of HEAD and a tarball of its vendored modules, offline.
+## rpmbuild runs with --nodeps: the Go it builds with comes from Debian
+## (or wherever), not from an RPM its database knows.
+RPMDIR := build/rpm
+rpm: deps
+	bash tests/make-rpm.sh $(RPMDIR)
 
 clean:
 	rm -rf build
