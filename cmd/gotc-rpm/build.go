@@ -16,6 +16,7 @@ import (
 	"github.com/gotc-project/gotc/internal/cli"
 	"github.com/gotc-project/gotc/internal/sde"
 	"github.com/gotc-project/gotc/rpmbuild"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -53,22 +54,13 @@ func (o *buildOptions) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.GOROOT, "goroot", "", "unpacked toolchain tree to package instead of a tarball")
 	fs.StringVarP(&o.OutDir, "output", "o", ".", "directory the RPMs are written to")
 	fs.StringVar(&o.Version, "version", "", "build only this toolchain (1.26.8 or 1.26)")
-	fs.StringVar(&o.Arch, "arch", hostArch(), "RPM arch to build for")
+	fs.StringVar(&o.Arch, "arch", toolchain.HostArch(), "RPM arch to build for")
 	fs.StringVar(&o.Compress, "compress", "zstd:19", "payload compression: zstd:N, xz:N or gzip:N")
 	fs.StringVar(&o.Dist, "dist", "", "dist tag appended to Release, as %{?dist} (e.g. .fc41)")
 	fs.BoolVarP(&o.Quiet, "quiet", "q", false, "no progress display")
 	o.Sign.AddFlags(fs)
 	fs.StringVar(&o.BuildHost, "build-host", "localhost", "build host recorded in the packages (BUILDHOST)")
 	fs.IntVar(&o.Threads, "threads", runtime.NumCPU(), "compression threads")
-}
-
-func hostArch() string {
-	for arch, goarch := range toolchain.GOARCH {
-		if goarch == runtime.GOARCH {
-			return arch
-		}
-	}
-	return runtime.GOARCH
 }
 
 func runBuild(args []string, stdout, stderr io.Writer) error {
@@ -120,20 +112,22 @@ func runBuild(args []string, stdout, stderr io.Writer) error {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	bopt := rpmbuild.Options{
-		Arch:            o.Arch,
-		Dist:            o.Dist,
-		SourceDateEpoch: epoch,
-		Compressor:      compressor,
-		Level:           level,
-		Threads:         o.Threads,
-		TempDir:         o.OutDir,
-		Deps:            elfDeps,
-		BuildHost:       o.BuildHost,
+		Common: rpmbuild.Common{
+			Arch:            o.Arch,
+			Dist:            o.Dist,
+			SourceDateEpoch: epoch,
+			Compressor:      compressor,
+			Level:           level,
+			TempDir:         o.OutDir,
+			BuildHost:       o.BuildHost,
+		},
+		Threads: o.Threads,
+		Deps:    elfDeps,
 	}
 	showProgress := !o.Quiet && isTerminal(stderr)
 	for _, p := range plans {
 		var readProgress func(read, total int64)
-		bopt.Sign = cli.SignAt(signer, rpmbuild.BuildTime(p, epoch))
+		bopt.Sign = cli.SignAt(signer, p.BuildTime(epoch))
 		if showProgress {
 			view := newProgressView(p)
 			bopt.Progress = func(pr rpmbuild.Progress) {
@@ -198,7 +192,7 @@ func selectPlans(cfg *toolchain.Config, o buildOptions) ([]*toolchain.Plan, erro
 // that fails its checks is unusable input (exit 2).
 func buildOne(p *toolchain.Plan, o buildOptions, bopt rpmbuild.Options, readProgress func(read, total int64)) ([]rpmbuild.Result, error) {
 	if o.GOROOT != "" {
-		tree, err := rpmbuild.ReadTree(o.GOROOT)
+		tree, err := srctree.ReadGOROOT(o.GOROOT)
 		if err != nil {
 			return nil, err
 		}
@@ -210,8 +204,8 @@ func buildOne(p *toolchain.Plan, o buildOptions, bopt rpmbuild.Options, readProg
 		return nil, cli.Usage("build: %s has no %s source in %s", p.Name, o.Arch, o.Config)
 	}
 	tarball := filepath.Join(o.Sources, src.File)
-	results, err := rpmbuild.BuildTarball(p, tarball, rpmbuild.ExtractOptions{SHA256: src.SHA256, Progress: readProgress}, o.OutDir, bopt)
-	var xerr *rpmbuild.ExtractError
+	results, err := rpmbuild.BuildTarball(p, tarball, srctree.ExtractOptions{SHA256: src.SHA256, Progress: readProgress}, o.OutDir, bopt)
+	var xerr *srctree.ExtractError
 	if errors.As(err, &xerr) {
 		return nil, &cli.ExitError{Code: cli.ExitUsage, Err: err}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/gotc-project/gotc/internal/sde"
 	"github.com/gotc-project/gotc/rpmbuild"
 	"github.com/gotc-project/gotc/specgen"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -93,12 +94,12 @@ func runSRPM(args []string, stdout, stderr io.Writer) error {
 		if err := specgen.Generate(&spec, p, specgen.Options{ConfigName: filepath.Base(o.Config), SourceDateEpoch: epoch}); err != nil {
 			return err
 		}
-		r, err := rpmbuild.BuildSource(p, spec.Bytes(), o.Sources, o.OutDir, rpmbuild.SourceOptions{
+		r, err := rpmbuild.BuildSource(p, spec.Bytes(), o.Sources, o.OutDir, rpmbuild.SourceOptions{Common: rpmbuild.Common{
 			Dist: o.Dist, SourceDateEpoch: epoch, Compressor: compressor, Level: level, TempDir: o.OutDir,
-			Sign:      cli.SignAt(signer, rpmbuild.BuildTime(p, epoch)),
+			Sign:      cli.SignAt(signer, p.BuildTime(epoch)),
 			BuildHost: o.BuildHost,
-		})
-		var xerr *rpmbuild.ExtractError
+		}})
+		var xerr *srctree.ExtractError
 		switch {
 		case errors.As(err, &xerr), errors.Is(err, os.ErrNotExist):
 			return &cli.ExitError{Code: cli.ExitUsage, Err: fmt.Errorf("%s: %w", p.Name, err)}
