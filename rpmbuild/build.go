@@ -1,48 +1,62 @@
-// Package rpmbuild builds a toolchain's binary RPMs natively, without
+// Package rpmbuild builds a toolchain's RPMs natively, without
 // rpmbuild: it takes a toolchain.Plan and a Go tree (a release tarball
-// read by Extract, or a packager's own GOROOT read by ReadTree) and
-// writes the same packages
-// rpmbuild makes from the spec gotc-spec generates — same split, modes,
-// flags, ghosts, scriptlets and dependencies — through rpmwrite's
-// streaming writer.
+// read by srctree.Extract, or a packager's own GOROOT read by
+// srctree.ReadGOROOT) and writes the same packages rpmbuild makes from
+// the spec gotc-spec generates — same split, modes, flags, ghosts,
+// scriptlets and dependencies — through rpmwrite's streaming writer; and
+// the source package, as rpmbuild -bs makes it.
 //
-// Every packaging fact comes from the plan; this package only walks the
-// tree and maps plan facts onto RPM headers.
+// Every packaging fact comes from the plan, and every file list from
+// package filelist; this package maps them onto RPM headers and
+// schedules the payload work.
 package rpmbuild
 
 import (
-	"bytes"
 	"fmt"
 	"io"
-	"path"
 	"path/filepath"
 	"regexp"
-	"sort"
-	"strings"
 	"time"
 
-	"github.com/gotc-project/gotc/rpmtag"
+	"github.com/gotc-project/gotc/filelist"
 	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
-// Options control a native build.
-type Options struct {
-	// Arch is the RPM arch of the main package (x86_64, aarch64, …).
+// Common are the options binary (Options) and source (SourceOptions)
+// package builds share.
+type Common struct {
+	// Arch is the RPM arch (x86_64, aarch64, …): of the main package for
+	// a binary build, required; the ARCH tag of a source package, which
+	// rpmbuild -bs sets to the build host's arch (toolchain.HostArch()
+	// when empty).
 	Arch string
 	// Dist is appended to the Release, as %{?dist} is (".fc41").
 	Dist string
 	// SourceDateEpoch is SOURCE_DATE_EPOCH, nil when unset. Like rpmbuild
 	// with the spec's source_date_epoch_from_changelog, the build time and
 	// the clamp for file mtimes are SOURCE_DATE_EPOCH or, when unset, the
-	// newest changelog entry's time.
+	// newest changelog entry's time (toolchain.Plan.BuildTime).
 	SourceDateEpoch *time.Time
 	// BuildHost is recorded in the header ("localhost" when empty).
 	BuildHost string
-	// Compressor and Level select the payload compression (zstd 19 when
-	// empty/zero, Fedora's default).
+	// Compressor and Level select the payload compression. When empty:
+	// zstd 19 for binary packages (Fedora's default), gzip 9 for source
+	// packages (rpm's %_source_payload).
 	Compressor string
 	Level      int
+	// TempDir is where payloads are spooled, and BuildTarball's
+	// tarball bodies (os.TempDir() when empty).
+	TempDir string
+	// Sign, when set, signs each package's header (see
+	// rpmwrite.Options.Sign and gotc/signing).
+	Sign func(header []byte) (tag uint32, sig []byte, err error)
+}
+
+// Options control a native build.
+type Options struct {
+	Common
 	// Threads is how many payload frames (of any package) are
 	// compressed at once.
 	Threads int
@@ -52,11 +66,6 @@ type Options struct {
 	// more than half of all the bytes, with DefaultFrameSize; negative
 	// writes every payload as one frame.
 	FrameSize int64
-	// TempDir is where payloads are spooled.
-	TempDir string
-	// Sign, when set, signs each package's header (see
-	// rpmwrite.Options.Sign and gotc/signing).
-	Sign func(header []byte) (tag uint32, sig []byte, err error)
 	// Progress, when set, is called as packages are compressed, with
 	// where one of them stands. Calls are serialised per package but may
 	// come from several goroutines.
@@ -71,16 +80,6 @@ type Options struct {
 	// earlyStart, when set, is told whether BuildTarball started the
 	// main package early and whether that work was kept (for tests).
 	earlyStart func(started, kept bool)
-}
-
-// BuildTime is the build time of p's packages: SOURCE_DATE_EPOCH when set,
-// else the newest changelog entry's time, as rpmbuild does with
-// source_date_epoch_from_changelog.
-func BuildTime(p *toolchain.Plan, sourceDateEpoch *time.Time) time.Time {
-	if sourceDateEpoch != nil {
-		return *sourceDateEpoch
-	}
-	return p.ChangelogEntries(nil)[0].Time
 }
 
 // Progress is where the compression of one package stands.
@@ -101,7 +100,7 @@ type Result struct {
 // Build writes every package of plan p built from tree t into outDir and
 // returns them, main package first. Output files are written atomically;
 // on error no partial package is left.
-func Build(p *toolchain.Plan, t *Tree, outDir string, opt Options) ([]Result, error) {
+func Build(p *toolchain.Plan, t *srctree.Tree, outDir string, opt Options) ([]Result, error) {
 	if err := opt.prepare(p); err != nil {
 		return nil, err
 	}
@@ -126,7 +125,7 @@ func (opt *Options) prepare(p *toolchain.Plan) error {
 	if _, ok := p.Toolchain.Sources[opt.Arch]; !ok {
 		return fmt.Errorf("%s has no source for %s in %s", p.Name, opt.Arch, p.Config.File())
 	}
-	opt.buildTime = BuildTime(p, opt.SourceDateEpoch)
+	opt.buildTime = p.BuildTime(opt.SourceDateEpoch)
 	return nil
 }
 
@@ -225,150 +224,55 @@ func preparePackage(p *toolchain.Plan, pkg *toolchain.Package, c *contents, outD
 	return pk, out, nil
 }
 
-// Expected returns, by package name, the file list each package of p
-// built from tree t holds — the exact expectation a verifier checks built
-// RPMs against, from the same code the builder uses. Bodies are not read;
-// Open is set for regular files, until t is closed.
-func Expected(p *toolchain.Plan, t *Tree, opt Options) (map[string][]rpmwrite.File, error) {
-	opt.buildTime = BuildTime(p, opt.SourceDateEpoch)
-	opt.Deps = nil
-	c, err := contentsOf(p, t, opt)
+// contentsOf lays out what each package of p built from tree t holds:
+// the file lists filelist derives, and the automatic (ELF) dependencies
+// of their files when opt.Deps is set.
+func contentsOf(p *toolchain.Plan, t *srctree.Tree, opt Options) (*contents, error) {
+	lists, err := filelist.Of(p, t, opt.buildTime)
 	if err != nil {
 		return nil, err
 	}
-	return c.files, nil
-}
-
-func contentsOf(p *toolchain.Plan, t *Tree, opt Options) (*contents, error) {
-	if err := checkTree(p, t); err != nil {
-		return nil, err
-	}
-	return assemble(p, t, opt)
-}
-
-// checkTree refuses a tree that is not the toolchain the plan names.
-func checkTree(p *toolchain.Plan, t *Tree) error {
-	var version []byte
-	if e := t.lookup("VERSION"); e != nil && e.isRegular() {
-		b, err := t.readSmall(e, 4096)
-		if err != nil {
-			return fmt.Errorf("%s: reading VERSION: %w", t.source, err)
-		}
-		version = b
-	}
-	first, _, _ := strings.Cut(string(version), "\n")
-	if strings.TrimSpace(first) != p.Version.GoVersion() {
-		return fmt.Errorf("toolchain tree is %q, but %s packages %s", strings.TrimSpace(first), p.Name, p.Version.GoVersion())
-	}
-	return nil
-}
-
-// assemble maps the tree and the plan's extra entries onto each package's
-// file list, sorted by path.
-func assemble(p *toolchain.Plan, t *Tree, opt Options) (*contents, error) {
-	clamp := uint32(opt.buildTime.Unix())
-	mtime := func(t time.Time) uint32 {
-		if u := t.Unix(); u >= 0 && u < int64(clamp) {
-			return uint32(u)
-		}
-		return clamp
-	}
+	c := &contents{files: map[string][]rpmwrite.File{}, requires: map[string][]string{}, provides: map[string][]string{}}
 	var depExclude *regexp.Regexp
-	if re := p.DependencyExcludeRegexp(); re != "" {
+	if re := p.DependencyExcludeRegexp(); re != "" && opt.Deps != nil {
 		depExclude = regexp.MustCompile(re)
 	}
-	files := map[string][]rpmwrite.File{}
-	removed := map[string]bool{} // excluded directories: skip what is under them
-	autoReq := map[string][]string{}
-	autoProv := map[string][]string{}
-	for i := range t.entries {
-		e := &t.entries[i]
-		if e.rel == "" {
-			continue // the root is owned explicitly below, as the spec's %dir %{goroot}
-		}
-		if removed[path.Dir(e.rel)] {
-			removed[e.rel] = true
-			continue
-		}
-		pkg, flag, excluded := p.Classify(e.rel, e.mode&0o170000 == 0o40000)
-		if excluded {
-			removed[e.rel] = true
-			continue
-		}
-		f := rpmwrite.File{
-			Path:   p.GOROOT + "/" + e.rel,
-			Mode:   e.mode,
-			Size:   e.size,
-			MTime:  mtime(e.mtime),
-			LinkTo: e.linkTo,
-		}
-		switch flag {
-		case toolchain.FlagDoc:
-			f.Flags |= rpmtag.FileDoc
-		case toolchain.FlagLicense:
-			f.Flags |= rpmtag.FileLicense
-		}
-		if e.isRegular() {
-			if e.rel == "go.env" {
-				content, err := t.readSmall(e, 1<<20)
-				if err != nil {
-					return nil, fmt.Errorf("%s: reading go.env: %w", t.source, err)
-				}
-				body := p.RewriteGoEnv(content)
-				f.Size = int64(len(body))
-				f.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-			} else {
-				f.Open = func() (io.ReadCloser, error) { return t.open(e) }
-			}
-			if opt.Deps != nil && (depExclude == nil || !depExclude.MatchString(f.Path)) {
-				req, prov, err := fileDeps(t, e, opt.Deps)
-				if err != nil {
-					return nil, fmt.Errorf("dependencies of %s: %w", f.Path, err)
-				}
-				autoReq[pkg.Name] = append(autoReq[pkg.Name], req...)
-				autoProv[pkg.Name] = append(autoProv[pkg.Name], prov...)
-			}
-		}
-		files[pkg.Name] = append(files[pkg.Name], f)
-	}
-	main := p.Main().Name
-	now := clamp
 	for _, pkg := range p.Packages {
-		for _, d := range p.SharedDirs {
-			files[pkg.Name] = append(files[pkg.Name], rpmwrite.File{Path: d, Mode: 0o40755, MTime: now})
+		list := lists[pkg.Name]
+		files := make([]rpmwrite.File, len(list))
+		for i, f := range list {
+			files[i] = rpmwrite.File{Path: f.Path, Mode: f.Mode, Size: f.Size, MTime: f.MTime, Flags: f.Flags, LinkTo: f.LinkTo, Open: f.Open}
+			if opt.Deps == nil || f.Entry == nil || !f.Entry.IsRegular() || depExclude != nil && depExclude.MatchString(f.Path) {
+				continue
+			}
+			req, prov, err := fileDeps(t, f.Entry, opt.Deps)
+			if err != nil {
+				return nil, fmt.Errorf("dependencies of %s: %w", f.Path, err)
+			}
+			c.requires[pkg.Name] = append(c.requires[pkg.Name], req...)
+			c.provides[pkg.Name] = append(c.provides[pkg.Name], prov...)
+		}
+		if len(files) > 0 {
+			c.files[pkg.Name] = files
 		}
 	}
-	for _, g := range p.Ghosts {
-		f := rpmwrite.File{Path: g.Path, Mode: 0o100644, MTime: now, Flags: rpmtag.FileGhost}
-		if g.LinkTo != "" {
-			f.Mode, f.LinkTo, f.Size = 0o120777, g.LinkTo, int64(len(g.LinkTo))
-		}
-		files[main] = append(files[main], f)
-	}
-	for _, l := range p.Links {
-		files[main] = append(files[main], rpmwrite.File{Path: l.Path, Mode: 0o120777, MTime: now, LinkTo: l.Target, Size: int64(len(l.Target))})
-	}
-	for name := range files {
-		list := files[name]
-		sort.Slice(list, func(i, j int) bool { return list[i].Path < list[j].Path })
-	}
-	return &contents{files: files, requires: autoReq, provides: autoProv}, nil
+	return c, nil
 }
 
-// contents is what assemble puts in each package, by package name.
+// contents is what contentsOf puts in each package, by package name.
 type contents struct {
 	files              map[string][]rpmwrite.File
 	requires, provides map[string][]string // automatic (ELF) dependencies
 }
 
 // fileDeps runs deps on regular file e.
-func fileDeps(t *Tree, e *entry, deps func(string, io.ReaderAt, int64, bool) ([]string, []string, error)) ([]string, []string, error) {
-	r, done, err := t.readerAt(e)
+func fileDeps(t *srctree.Tree, e *srctree.Entry, deps func(string, io.ReaderAt, int64, bool) ([]string, []string, error)) ([]string, []string, error) {
+	r, done, err := t.ReaderAt(e)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer done()
-	return deps(e.rel, r, e.size, e.mode == modeExec)
+	return deps(e.Rel, r, e.Size, e.Mode == srctree.ModeExec)
 }
 
 // total is the body bytes of all of p's packages.

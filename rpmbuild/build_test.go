@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gotc-project/gotc/internal/testenv"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -27,11 +28,11 @@ func TestFrameSize(t *testing.T) {
 		{"subpackage: text frames", Options{}, false, 94, 235, SubpackageFrameSize},
 		{"one dominant main package: framed", Options{}, true, 101, 200, DefaultFrameSize},
 		{"one dominant subpackage: framed", Options{}, false, 101, 200, DefaultFrameSize},
-		{"the only package: framed", Options{Compressor: "zstd"}, true, 235, 235, DefaultFrameSize},
+		{"the only package: framed", Options{Common: Common{Compressor: "zstd"}}, true, 235, 235, DefaultFrameSize},
 		{"asked for", Options{FrameSize: 1 << 20}, true, 10, 235, 1 << 20},
 		{"refused", Options{FrameSize: -1}, false, 235, 235, 0},
-		{"xz cannot", Options{Compressor: "xz"}, false, 94, 235, 0},
-		{"gzip cannot", Options{Compressor: "gzip", FrameSize: 1 << 20}, true, 235, 235, 0},
+		{"xz cannot", Options{Common: Common{Compressor: "xz"}}, false, 94, 235, 0},
+		{"gzip cannot", Options{Common: Common{Compressor: "gzip"}, FrameSize: 1 << 20}, true, 235, 235, 0},
 	}
 	for _, tc := range tests {
 		if got := frameSize(tc.opt, tc.main, tc.size, tc.total); got != tc.want {
@@ -91,7 +92,7 @@ toolchains:
 	if len(plan.Packages) != 1 {
 		t.Fatalf("%d packages, want 1", len(plan.Packages))
 	}
-	tree, err := ReadTree(goroot)
+	tree, err := srctree.ReadGOROOT(goroot)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ toolchains:
 	build := func(name string, frameSize int64) string {
 		out := filepath.Join(dir, name)
 		os.MkdirAll(out, 0o755)
-		res, err := Build(plan, tree, out, Options{Arch: "x86_64", Level: 3, Threads: 2, FrameSize: frameSize, SourceDateEpoch: &sde, TempDir: out})
+		res, err := Build(plan, tree, out, Options{Common: Common{Arch: "x86_64", Level: 3, SourceDateEpoch: &sde, TempDir: out}, Threads: 2, FrameSize: frameSize})
 		if err != nil {
 			t.Fatal(err)
 		}

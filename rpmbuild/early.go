@@ -6,11 +6,12 @@ import (
 	"sync"
 
 	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
 // BuildTarball builds p's packages from the release tarball at tarball,
-// checked as Extract checks it (xopt), into outDir. The packages are the
+// checked as srctree.Extract checks it (xopt), into outDir. The packages are the
 // same, to the byte, as Extract followed by Build writes; it is faster
 // because the main package starts compressing while the rest of the
 // tarball is still being read.
@@ -27,15 +28,16 @@ import (
 // work is canceled and done again. Nothing is written before the whole
 // tarball passed every check.
 //
-// Errors reading the tarball are *ExtractError, as Extract returns them.
-func BuildTarball(p *toolchain.Plan, tarball string, xopt ExtractOptions, outDir string, opt Options) ([]Result, error) {
+// Errors reading the tarball are *srctree.ExtractError, as Extract
+// returns them. BuildTarball sets xopt.OnEntry and xopt.OnFail itself.
+func BuildTarball(p *toolchain.Plan, tarball string, xopt srctree.ExtractOptions, outDir string, opt Options) ([]Result, error) {
 	if err := opt.prepare(p); err != nil {
 		return nil, err
 	}
 	pool := newPool(opt.Threads)
 	s := &speculation{p: p, opt: opt, pool: pool, outDir: outDir}
-	hook := &extractHook{entry: s.entry, failed: s.cancel}
-	t, err := extract(tarball, opt.TempDir, xopt, hook)
+	xopt.OnEntry, xopt.OnFail = s.entry, s.cancel
+	t, err := srctree.Extract(tarball, opt.TempDir, xopt)
 	if err != nil {
 		pool.abort(err)
 		return nil, err
@@ -83,7 +85,7 @@ type earlyMain struct {
 }
 
 // entry is called by the extractor after each entry.
-func (s *speculation) entry(x *extractor, rel string, isDir bool) {
+func (s *speculation) entry(rel string, isDir bool, snapshot func() (*srctree.Tree, error)) {
 	if s.fired {
 		return
 	}
@@ -99,7 +101,7 @@ func (s *speculation) entry(x *extractor, rel string, isDir bool) {
 	if pkg, _, _ := s.p.Classify(rel, isDir); pkg == s.p.Main() {
 		return // the main package goes on past src/
 	}
-	snap, err := x.snapshot()
+	snap, err := snapshot()
 	if err != nil {
 		return // the extraction itself will report it
 	}
@@ -113,7 +115,7 @@ func (s *speculation) entry(x *extractor, rel string, isDir bool) {
 // start prepares the main package from snap and queues its tasks, held
 // until the full tree confirms it. Any error just means no early start:
 // the full build reports what is wrong.
-func (s *speculation) start(snap *Tree) {
+func (s *speculation) start(snap *srctree.Tree) {
 	c, err := contentsOf(s.p, snap, s.opt)
 	if err != nil {
 		return

@@ -4,8 +4,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"errors"
-	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotc-project/gotc/internal/tartest"
 	"github.com/gotc-project/gotc/internal/testenv"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -40,38 +40,35 @@ toolchains:
 	return c.Plans()[0]
 }
 
-// noise returns n bytes of text that compresses, but not to nothing.
-func noise(seed uint64, n int) string {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	var b strings.Builder
-	for b.Len() < n {
-		fmt.Fprintf(&b, "%x %d\n", rng.Uint32()&0xffff, b.Len())
-	}
-	return b.String()[:n]
-}
+// reg, dir and sym are shorthands for entries.
+var (
+	reg = tartest.Reg
+	dir = tartest.Dir
+	sym = tartest.Sym
+)
 
 // releaseEntries is a small tarball in a release's layout and order.
-func releaseEntries() []tarEntry {
-	return []tarEntry{
+func releaseEntries() []tartest.Entry {
+	return []tartest.Entry{
 		dir("go/"),
 		reg("go/LICENSE", "license\n"),
 		reg("go/VERSION", "go1.26.8\ntime 2026-08-28T16:20:06Z\n"),
 		dir("go/api/"),
-		reg("go/api/go1.txt", noise(1, 20_000)),
+		reg("go/api/go1.txt", tartest.Noise(1, 20_000)),
 		dir("go/bin/"),
-		{name: "go/bin/go", body: noise(2, 400_000), mode: 0o755},
-		{name: "go/bin/gofmt", body: noise(3, 150_000), mode: 0o755},
+		{Name: "go/bin/go", Body: tartest.Noise(2, 400_000), Mode: 0o755},
+		{Name: "go/bin/gofmt", Body: tartest.Noise(3, 150_000), Mode: 0o755},
 		reg("go/go.env", "GOPROXY=https://proxy.golang.org,direct\nGOTOOLCHAIN=auto\n"),
 		dir("go/pkg/"),
 		dir("go/pkg/tool/"),
 		dir("go/pkg/tool/linux_amd64/"),
-		{name: "go/pkg/tool/linux_amd64/compile", body: noise(4, 500_000), mode: 0o755},
+		{Name: "go/pkg/tool/linux_amd64/compile", Body: tartest.Noise(4, 500_000), Mode: 0o755},
 		dir("go/src/"),
-		reg("go/src/big.go", noise(5, 1_500_000)), // the main package holds less than half
+		reg("go/src/big.go", tartest.Noise(5, 1_500_000)), // the main package holds less than half
 		dir("go/src/runtime/"),
 		reg("go/src/runtime/a.go", "package runtime\n"),
 		dir("go/test/"),
-		reg("go/test/t.go", noise(6, 50_000)),
+		reg("go/test/t.go", tartest.Noise(6, 50_000)),
 	}
 }
 
@@ -81,17 +78,17 @@ func releaseEntries() []tarEntry {
 func TestBuildTarball(t *testing.T) {
 	release := releaseEntries()
 	mainAfterSrc := append(slices.Clone(release), reg("go/zz-late", "the main package's, after src/\n"))
-	gofmtAt := slices.IndexFunc(release, func(e tarEntry) bool { return e.name == "go/bin/gofmt" })
+	gofmtAt := slices.IndexFunc(release, func(e tartest.Entry) bool { return e.Name == "go/bin/gofmt" })
 	gofmtLate := append(slices.Delete(slices.Clone(release), gofmtAt, gofmtAt+1), release[gofmtAt]) // after src/
 	unordered := slices.Clone(release)
 	unordered[1], unordered[gofmtAt] = unordered[gofmtAt], unordered[1] // before src/
 	laterDirMtime := slices.Clone(release)
-	laterDirMtime = slices.DeleteFunc(laterDirMtime, func(e tarEntry) bool { return e.name == "go/bin/" })
-	laterDirMtime = append(laterDirMtime, tarEntry{name: "go/bin/", typ: tar.TypeDir, mtime: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	laterDirMtime = slices.DeleteFunc(laterDirMtime, func(e tartest.Entry) bool { return e.Name == "go/bin/" })
+	laterDirMtime = append(laterDirMtime, tartest.Entry{Name: "go/bin/", Type: tar.TypeDir, MTime: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 
 	tests := []struct {
 		name           string
-		entries        []tarEntry
+		entries        []tartest.Entry
 		extra          string
 		started, kept  bool
 		compressorOpts Options
@@ -103,14 +100,14 @@ func TestBuildTarball(t *testing.T) {
 		{name: "not in path order before src", entries: unordered, started: false},
 		{name: "no subpackages", entries: release, extra: "subpackages: []", started: false},
 		{name: "main framed", entries: release, started: true, kept: true, compressorOpts: Options{FrameSize: 100_003}},
-		{name: "xz", entries: release, started: true, kept: true, compressorOpts: Options{Compressor: "xz", Level: 1}},
+		{name: "xz", entries: release, started: true, kept: true, compressorOpts: Options{Common: Common{Compressor: "xz", Level: 1}}},
 	}
 	sde := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			tgz := filepath.Join(dir, "go.tar.gz")
-			data := tarGz(t, tc.entries...)
+			data := tartest.TarGz(t, tc.entries...)
 			if err := os.WriteFile(tgz, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -120,7 +117,7 @@ func TestBuildTarball(t *testing.T) {
 			if opt.Level == 0 {
 				opt.Level = 3
 			}
-			xopt := ExtractOptions{SHA256: sha256Hex(data)}
+			xopt := srctree.ExtractOptions{SHA256: tartest.SHA256(data)}
 
 			started, kept := buildBothWays(t, plan, tgz, xopt, opt)
 			if started != tc.started || kept != tc.kept {
@@ -136,26 +133,26 @@ func TestBuildTarballRefuses(t *testing.T) {
 	release := releaseEntries()
 	tests := []struct {
 		name string
-		tail []tarEntry
+		tail []tartest.Entry
 		want string
 	}{
-		{"symlink out", []tarEntry{sym("go/test/out", "../../etc/passwd")}, "leaves the toolchain root"},
-		{"device", []tarEntry{{name: "go/test/dev", typ: tar.TypeChar}}, "character device refused"},
-		{"truncated", []tarEntry{{name: "go/test/cut", size: 1 << 20}}, "truncated tarball"},
+		{"symlink out", []tartest.Entry{sym("go/test/out", "../../etc/passwd")}, "leaves the toolchain root"},
+		{"device", []tartest.Entry{{Name: "go/test/dev", Type: tar.TypeChar}}, "character device refused"},
+		{"truncated", []tartest.Entry{{Name: "go/test/cut", Size: 1 << 20}}, "truncated tarball"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			tgz := filepath.Join(dir, "go.tar.gz")
-			data := tarGz(t, append(slices.Clone(release), tc.tail...)...)
+			data := tartest.TarGz(t, append(slices.Clone(release), tc.tail...)...)
 			if err := os.WriteFile(tgz, data, 0o644); err != nil {
 				t.Fatal(err)
 			}
 			out := filepath.Join(dir, "out")
 			os.Mkdir(out, 0o755)
 			plan := earlyPlan(t, "1.26.8", "")
-			_, err := BuildTarball(plan, tgz, ExtractOptions{SHA256: sha256Hex(data)}, out, Options{Arch: "x86_64", Level: 3, Threads: 2, TempDir: out})
-			var xerr *ExtractError
+			_, err := BuildTarball(plan, tgz, srctree.ExtractOptions{SHA256: tartest.SHA256(data)}, out, Options{Common: Common{Arch: "x86_64", Level: 3, TempDir: out}, Threads: 2})
+			var xerr *srctree.ExtractError
 			if !errors.As(err, &xerr) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("BuildTarball: %v, want an *ExtractError saying %q", err, tc.want)
 			}
@@ -176,8 +173,8 @@ func TestBuildTarballReal(t *testing.T) {
 	version := strings.TrimSuffix(strings.TrimPrefix(tb.File, "go"), ".linux-amd64.tar.gz")
 	plan := earlyPlan(t, version, "")
 	sde := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	opt := Options{Arch: "x86_64", Level: 1, Threads: 2, SourceDateEpoch: &sde}
-	xopt := ExtractOptions{SHA256: tb.SHA256}
+	opt := Options{Common: Common{Arch: "x86_64", Level: 1, SourceDateEpoch: &sde}, Threads: 2}
+	xopt := srctree.ExtractOptions{SHA256: tb.SHA256}
 
 	if started, kept := buildBothWays(t, plan, tb.Path, xopt, opt); !started || !kept {
 		t.Errorf("early start: started %v, kept %v; want both on a release tarball", started, kept)
@@ -187,7 +184,7 @@ func TestBuildTarballReal(t *testing.T) {
 // buildBothWays builds tarball tgz with BuildTarball and with Extract and
 // Build, checks they wrote the same packages to the byte and nothing
 // else, and returns whether the early start happened and was kept.
-func buildBothWays(t *testing.T, plan *toolchain.Plan, tgz string, xopt ExtractOptions, opt Options) (started, kept bool) {
+func buildBothWays(t *testing.T, plan *toolchain.Plan, tgz string, xopt srctree.ExtractOptions, opt Options) (started, kept bool) {
 	t.Helper()
 	early := t.TempDir()
 	var told bool
@@ -202,7 +199,7 @@ func buildBothWays(t *testing.T, plan *toolchain.Plan, tgz string, xopt ExtractO
 		t.Error("BuildTarball did not say whether it started early")
 	}
 	plain := t.TempDir()
-	tree, err := Extract(tgz, plain, xopt)
+	tree, err := srctree.Extract(tgz, plain, xopt)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,31 +11,42 @@ import (
 	"github.com/gotc-project/gotc/toolchain"
 )
 
-// metadata maps a plan package onto the header rpmbuild writes for it.
-func metadata(p *toolchain.Plan, pkg *toolchain.Package, arch string, opt Options, c *contents) (rpmwrite.Metadata, error) {
-	release := fmt.Sprintf("%d%s", p.Release, opt.Dist)
+// header is what the headers of all of p's packages, binary and source,
+// say alike: version, release, epoch, license, URL, vendor, build host
+// and time, and the changelog.
+func header(p *toolchain.Plan, arch string, opt Common, buildTime time.Time) rpmwrite.Metadata {
 	m := rpmwrite.Metadata{
-		Name:        pkg.Name,
-		Version:     p.RPMVersion,
-		Release:     release,
-		Arch:        arch,
-		Summary:     pkg.Summary,
-		Description: pkg.Description,
-		License:     p.Config.License,
-		URL:         p.Config.URL,
-		Vendor:      p.Config.Vendor,
-		SourceRPM:   fmt.Sprintf("%s-%s-%s.src.rpm", p.Name, p.RPMVersion, release),
-		BuildHost:   opt.BuildHost,
-		BuildTime:   opt.buildTime.Unix(),
+		Version:   p.RPMVersion,
+		Release:   p.ReleaseWithDist(opt.Dist),
+		Arch:      arch,
+		License:   p.Config.License,
+		URL:       p.Config.URL,
+		Vendor:    p.Config.Vendor,
+		BuildHost: opt.BuildHost,
+		BuildTime: buildTime.Unix(),
+		Changelog: changelog(p, opt.SourceDateEpoch),
+	}
+	if m.BuildHost == "" {
+		m.BuildHost = "localhost"
 	}
 	if p.Epoch != nil {
 		e := uint32(*p.Epoch)
 		m.Epoch = &e
 	}
-	evr := p.RPMVersion + "-" + release
-	if p.Epoch != nil {
-		evr = fmt.Sprintf("%d:%s", *p.Epoch, evr)
-	}
+	return m
+}
+
+// sourceRPM is the file name of p's source package built with dist.
+func sourceRPM(p *toolchain.Plan, dist string) string {
+	return fmt.Sprintf("%s-%s-%s.src.rpm", p.Name, p.RPMVersion, p.ReleaseWithDist(dist))
+}
+
+// metadata maps a plan package onto the header rpmbuild writes for it.
+func metadata(p *toolchain.Plan, pkg *toolchain.Package, arch string, opt Options, c *contents) (rpmwrite.Metadata, error) {
+	m := header(p, arch, opt.Common, opt.buildTime)
+	m.Name, m.Summary, m.Description = pkg.Name, pkg.Summary, pkg.Description
+	m.SourceRPM = sourceRPM(p, opt.Dist)
+	evr := p.EVRWithDist(opt.Dist)
 	conv := func(list []toolchain.Dep) []rpmwrite.Dependency {
 		var out []rpmwrite.Dependency
 		for _, d := range list {
@@ -65,7 +76,6 @@ func metadata(p *toolchain.Plan, pkg *toolchain.Package, arch string, opt Option
 			rpmwrite.Dependency{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPost},
 			rpmwrite.Dependency{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPostun})
 	}
-	m.Changelog = changelog(p, opt.SourceDateEpoch)
 	return m, nil
 }
 

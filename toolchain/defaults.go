@@ -1,5 +1,7 @@
 package toolchain
 
+import "runtime"
+
 // Defaults applied by applyDefaults; docs/config.md documents each.
 const (
 	DefaultLicense   = "BSD-3-Clause"
@@ -138,6 +140,17 @@ var GOARCH = map[string]string{
 	"ppc64le": "ppc64le",
 	"s390x":   "s390x",
 	"i686":    "386",
+}
+
+// HostArch is this machine's RPM arch (x86_64 on amd64): the one GOARCH
+// maps to runtime.GOARCH, or runtime.GOARCH itself when none does.
+func HostArch() string {
+	for arch, goarch := range GOARCH {
+		if goarch == runtime.GOARCH {
+			return arch
+		}
+	}
+	return runtime.GOARCH
 }
 
 // ISA is rpm's %{_isa} suffix name for each arch ("x86-64" in

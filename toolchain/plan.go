@@ -236,12 +236,22 @@ func (p *Plan) expand(s string) string {
 }
 
 // EVR is [epoch:]version-release without the dist tag.
-func (p *Plan) EVR() string {
-	s := fmt.Sprintf("%s-%d", p.RPMVersion, p.Release)
+func (p *Plan) EVR() string { return p.EVRWithDist("") }
+
+// EVRWithDist is [epoch:]version-release with dist appended to the
+// release, as %{?dist} is: the EVR of the packages built with dist.
+func (p *Plan) EVRWithDist(dist string) string {
+	s := p.RPMVersion + "-" + p.ReleaseWithDist(dist)
 	if p.Epoch != nil {
 		s = fmt.Sprintf("%d:%s", *p.Epoch, s)
 	}
 	return s
+}
+
+// ReleaseWithDist is the Release tag of the packages built with dist
+// (".fc41", or none): "1.fc41".
+func (p *Plan) ReleaseWithDist(dist string) string {
+	return fmt.Sprintf("%d%s", p.Release, dist)
 }
 
 // Main returns the main package.
@@ -333,6 +343,16 @@ type Changelog struct {
 // changelog when SOURCE_DATE_EPOCH is unset: Go's public announcement,
 // a fixed date so generated specs stay byte-for-byte reproducible.
 var defaultChangelogTime = time.Date(2009, 11, 10, 12, 0, 0, 0, time.UTC)
+
+// BuildTime is the build time of p's packages: SOURCE_DATE_EPOCH when
+// set, else the newest changelog entry's time, as rpmbuild does with the
+// spec's source_date_epoch_from_changelog. File mtimes are clamped to it.
+func (p *Plan) BuildTime(sourceDateEpoch *time.Time) time.Time {
+	if sourceDateEpoch != nil {
+		return *sourceDateEpoch
+	}
+	return p.ChangelogEntries(nil)[0].Time
+}
 
 // ChangelogEntries returns the toolchain's changelog, newest first. A
 // toolchain without one gets a single entry for this version dated

@@ -6,8 +6,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gotc-project/gotc/internal/testenv"
 )
@@ -252,5 +254,69 @@ func TestCheckFileName(t *testing.T) {
 		if err := CheckFileName(bad); err == nil {
 			t.Errorf("CheckFileName(%q) accepted", bad)
 		}
+	}
+}
+
+// TestReleaseAndEVR checks the Release tag and the EVR with and without a
+// dist tag and an epoch.
+func TestReleaseAndEVR(t *testing.T) {
+	tc := func(extra string) string {
+		return "toolchains:\n  - version: \"1.26.8\"\n    release: 3\n" + extra + "    sources:\n      x86_64: {file: go.tar.gz, sha256: \"" + sha1 + "\"}\n"
+	}
+	tests := []struct {
+		name, yaml, dist            string
+		release, evrDist, evrNoDist string
+	}{
+		{"no dist", tc(""), "", "3", "1.26.8-3", "1.26.8-3"},
+		{"dist", tc(""), ".fc43", "3.fc43", "1.26.8-3.fc43", "1.26.8-3"},
+		{"epoch and dist", tc("    epoch: 2\n"), ".el9", "3.el9", "2:1.26.8-3.el9", "2:1.26.8-3"},
+	}
+	for _, c := range tests {
+		p := mustParse(t, c.yaml).Plans()[0]
+		if got := p.ReleaseWithDist(c.dist); got != c.release {
+			t.Errorf("%s: ReleaseWithDist = %q, want %q", c.name, got, c.release)
+		}
+		if got := p.EVRWithDist(c.dist); got != c.evrDist {
+			t.Errorf("%s: EVRWithDist = %q, want %q", c.name, got, c.evrDist)
+		}
+		if got := p.EVR(); got != c.evrNoDist {
+			t.Errorf("%s: EVR = %q, want %q", c.name, got, c.evrNoDist)
+		}
+	}
+}
+
+// TestBuildTime checks the build time: SOURCE_DATE_EPOCH when set, else
+// the newest changelog entry's time (noon of its date), else the
+// generated entry's.
+func TestBuildTime(t *testing.T) {
+	withLog := "toolchains:\n  - version: \"1.26.8\"\n    sources:\n      x86_64: {file: go.tar.gz, sha256: \"" + sha1 + "\"}\n" +
+		"    changelog:\n      - {date: 2026-11-20, author: \"A <a@example.org>\", changes: [\"New\"]}\n      - {date: 2026-01-02, author: \"A <a@example.org>\", changes: [\"Old\"]}\n"
+	sde := time.Date(2027, 3, 4, 5, 6, 7, 0, time.UTC)
+	tests := []struct {
+		name string
+		yaml string
+		sde  *time.Time
+		want time.Time
+	}{
+		{"SOURCE_DATE_EPOCH", withLog, &sde, sde},
+		{"newest changelog entry", withLog, nil, time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)},
+		{"no changelog", minimal, nil, time.Date(2009, 11, 10, 12, 0, 0, 0, time.UTC)},
+	}
+	for _, c := range tests {
+		p := mustParse(t, c.yaml).Plans()[0]
+		if got := p.BuildTime(c.sde); !got.Equal(c.want) {
+			t.Errorf("%s: BuildTime = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// TestHostArch checks this machine's RPM arch maps back to its GOARCH.
+func TestHostArch(t *testing.T) {
+	arch := HostArch()
+	if goarch, ok := GOARCH[arch]; ok && goarch != runtime.GOARCH || !ok && arch != runtime.GOARCH {
+		t.Errorf("HostArch() = %q on GOARCH %s", arch, runtime.GOARCH)
+	}
+	if runtime.GOARCH == "amd64" && arch != "x86_64" {
+		t.Errorf("HostArch() = %q on amd64, want x86_64", arch)
 	}
 }

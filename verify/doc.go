@@ -13,8 +13,8 @@
 // What a package should hold comes from the domain model: the
 // toolchain.Plan of the configuration (-c) or, without one, the plan of a
 // minimal in-memory configuration for the package's version (gotc's
-// default layout); with tarballs (Options.Sources) from rpmbuild.Expected,
-// the same code the native builder uses. This package never re-derives a
+// default layout); with tarballs (Options.Sources) from filelist.Of, the
+// same code the native builder uses. This package never re-derives a
 // path, a name or a split rule.
 //
 // # Checks

@@ -9,17 +9,17 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gotc-project/gotc/filelist"
 	"github.com/gotc-project/gotc/findings"
-	"github.com/gotc-project/gotc/rpmbuild"
 	"github.com/gotc-project/gotc/rpmread"
 	"github.com/gotc-project/gotc/rpmtag"
-	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
 // tree is the file lists expected from a tarball.
 type tree struct {
-	expected map[string][]rpmwrite.File
+	expected map[string][]filelist.File
 	// owner maps an expected path to its package name.
 	owner map[string]string
 }
@@ -229,12 +229,12 @@ func (v *verifier) treeFor(p *pkgInfo) (*tree, error) {
 	}
 	src, _ := plan.Source(arch)
 	tarball := filepath.Join(v.opt.Sources, src.File)
-	source, err := rpmbuild.Extract(tarball, v.opt.TempDir, rpmbuild.ExtractOptions{SHA256: src.SHA256})
+	source, err := srctree.Extract(tarball, v.opt.TempDir, srctree.ExtractOptions{SHA256: src.SHA256})
 	if err != nil {
 		return nil, &InputError{File: tarball, Err: err}
 	}
 	v.cleanups = append(v.cleanups, func() { source.Close() })
-	exp, err := rpmbuild.Expected(plan, source, rpmbuild.Options{Arch: arch})
+	exp, err := filelist.Of(plan, source, plan.BuildTime(nil))
 	if err != nil {
 		return nil, &InputError{File: tarball, Err: err}
 	}
@@ -255,7 +255,7 @@ func (v *verifier) treeFor(p *pkgInfo) (*tree, error) {
 // the tarball: missing, extra and misplaced files; type, mode, owner,
 // marks, link targets, sizes and contents of the files both have.
 func (v *verifier) checkExpected(p *pkgInfo, t *tree) {
-	want := map[string]*rpmwrite.File{}
+	want := map[string]*filelist.File{}
 	exp := t.expected[p.part.Name]
 	for i := range exp {
 		want[exp[i].Path] = &exp[i]
@@ -285,7 +285,7 @@ func (v *verifier) checkExpected(p *pkgInfo, t *tree) {
 	}
 }
 
-func (v *verifier) compareExpected(p *pkgInfo, f *rpmread.File, e *rpmwrite.File) {
+func (v *verifier) compareExpected(p *pkgInfo, f *rpmread.File, e *filelist.File) {
 	if f.Mode&0o170000 != e.Mode&0o170000 {
 		v.add(p, findings.Error, CheckFiles, f.Path, "is a %s, the tarball has a %s", typeName(f.Mode), typeName(e.Mode))
 		return
@@ -300,9 +300,8 @@ func (v *verifier) compareExpected(p *pkgInfo, f *rpmread.File, e *rpmwrite.File
 	if got, want := f.Flags&markFlags, wantFlags&markFlags; got != want {
 		v.add(p, findings.Error, CheckFiles, f.Path, "flags [%s], want [%s]", strings.Join(rpmread.FileFlagNames(got), " "), strings.Join(rpmread.FileFlagNames(want), " "))
 	}
-	user, group := orRoot(e.User), orRoot(e.Group)
-	if f.User != user || f.Group != group {
-		v.add(p, findings.Error, CheckFiles, f.Path, "owned by %s:%s, want %s:%s", f.User, f.Group, user, group)
+	if f.User != "root" || f.Group != "root" {
+		v.add(p, findings.Error, CheckFiles, f.Path, "owned by %s:%s, want root:root", f.User, f.Group)
 	}
 	switch {
 	case f.IsSymlink():
@@ -336,11 +335,4 @@ func (v *verifier) compareExpected(p *pkgInfo, f *rpmread.File, e *rpmwrite.File
 			v.add(p, findings.Error, CheckFiles, f.Path, "content differs from the tarball's (digest %s, want %s)", f.Digest, got)
 		}
 	}
-}
-
-func orRoot(s string) string {
-	if s == "" {
-		return "root"
-	}
-	return s
 }

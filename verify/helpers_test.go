@@ -25,6 +25,7 @@ import (
 	"github.com/gotc-project/gotc/rpmtag"
 	"github.com/gotc-project/gotc/rpmwrite"
 	"github.com/gotc-project/gotc/specgen"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -209,11 +210,11 @@ func buildNative(t testing.TB, s *series, root, out string) map[string]string {
 	t.Helper()
 	os.MkdirAll(out, 0o755)
 	sde := time.Date(2026, 8, 28, 12, 0, 0, 0, time.UTC)
-	tree, err := rpmbuild.ReadTree(root)
+	tree, err := srctree.ReadGOROOT(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := rpmbuild.Build(s.plan, tree, out, rpmbuild.Options{Arch: "x86_64", Compressor: "zstd", Level: 3, SourceDateEpoch: &sde, TempDir: out})
+	res, err := rpmbuild.Build(s.plan, tree, out, rpmbuild.Options{Common: rpmbuild.Common{Arch: "x86_64", Compressor: "zstd", Level: 3, SourceDateEpoch: &sde, TempDir: out}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/internal/jsonout"
@@ -99,10 +100,10 @@ type Options struct {
 	Config *toolchain.Config
 	// Sources is the directory holding the tarballs Config names. When
 	// set (it needs Config), the files check compares each package with
-	// the exact list rpmbuild.Expected derives from the tarball,
-	// contents included, instead of applying the plan's rules. Each
-	// tarball is checked against its sha256 and read with
-	// rpmbuild.Extract, once per toolchain and arch.
+	// the exact list filelist.Of derives from the tarball, contents
+	// included, instead of applying the plan's rules. Each tarball is
+	// checked against its sha256 and read with srctree.Extract, once per
+	// toolchain and arch.
 	Sources string
 	// Targets are the distributions the abi check checks against; none
 	// skips it.
@@ -123,7 +124,18 @@ type InputError struct {
 	Err  error
 }
 
-func (e *InputError) Error() string { return e.File + ": " + e.Err.Error() }
+// Error returns "FILE: what is wrong". An error that names the file
+// already, as a tarball's *srctree.ExtractError does, is not prefixed
+// again.
+func (e *InputError) Error() string {
+	msg := e.Err.Error()
+	if strings.HasPrefix(msg, e.File+": ") {
+		return msg
+	}
+	return e.File + ": " + msg
+}
+
+// Unwrap returns the error.
 func (e *InputError) Unwrap() error { return e.Err }
 
 // Files verifies the RPM files at paths, one at a time and then together

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	"github.com/gotc-project/gotc/rpmread"
 	"github.com/gotc-project/gotc/rpmtag"
 	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -434,6 +436,39 @@ func TestDocListsChecks(t *testing.T) {
 	}
 }
 
+// TestUnusableSources: a tarball --sources names that is missing or not
+// the configured one is an *InputError whose one line names the tarball
+// once.
+func TestUnusableSources(t *testing.T) {
+	f := shared(t)
+	missing := t.TempDir()
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, f.s126.file), []byte("not the tarball\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, sources, want string
+		is                  error
+	}{
+		{"missing", missing, "open: no such file or directory", os.ErrNotExist},
+		{"bad checksum", bad, "checksum mismatch: SHA-256 is ", srctree.ErrChecksum},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tarball := filepath.Join(c.sources, f.s126.file)
+			_, err := Files([]string{f.s126.native["go-toolchain-1.26"]}, Options{Config: f.cfg, Sources: c.sources, TempDir: t.TempDir()})
+			var ie *InputError
+			if !errors.As(err, &ie) || ie.File != tarball || !errors.Is(err, c.is) {
+				t.Fatalf("got %v, want an InputError for %s that is %v", err, tarball, c.is)
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, tarball+": "+c.want) || strings.Count(msg, f.s126.file) != 1 || strings.Contains(msg, "\n") {
+				t.Errorf("error %q, want one line naming %s once: %q", msg, tarball, tarball+": "+c.want+"…")
+			}
+		})
+	}
+}
+
 // TestReportFormats pins the text and JSON forms.
 func TestReportFormats(t *testing.T) {
 	r := &Report{Packages: 2, Counts: findings.Counts{Errors: 1, Warnings: 1}, Findings: []findings.Finding{
@@ -538,5 +573,21 @@ func TestRPMBuildDefects(t *testing.T) {
 	}
 	if testing.Verbose() {
 		t.Log(dump(rep))
+	}
+}
+
+// TestDependencies keeps the verifier independent of the builder and the
+// writer it checks: what it expects comes from toolchain, srctree and
+// filelist only.
+func TestDependencies(t *testing.T) {
+	out, err := exec.Command(testenv.NeedTool(t, "go"), "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		switch dep {
+		case "github.com/gotc-project/gotc/rpmbuild", "github.com/gotc-project/gotc/rpmwrite":
+			t.Errorf("verify depends on %s", dep)
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/gotc-project/gotc/elfdeps"
 	"github.com/gotc-project/gotc/internal/cli"
 	"github.com/gotc-project/gotc/rpmbuild"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -92,22 +93,11 @@ func (o *buildOptions) Run(env *cli.Env, _ []string) (err error) {
 		// around them from doubling the peak.
 		debug.SetMemoryLimit(memoryLimit)
 	}
-	compressor, level := o.Package.Compression()
-	bopt := rpmbuild.Options{
-		Arch:            o.Package.Arch,
-		Dist:            o.Package.Dist,
-		SourceDateEpoch: epoch,
-		Compressor:      compressor,
-		Level:           level,
-		Threads:         o.Threads,
-		TempDir:         o.Package.Output,
-		Deps:            elfDeps,
-		BuildHost:       o.Package.BuildHost,
-	}
+	bopt := rpmbuild.Options{Common: o.Package.Common(epoch), Threads: o.Threads, Deps: elfDeps}
 	showProgress := !o.Quiet && isTerminal(env.Stderr)
 	for _, p := range plans {
 		var readProgress func(read, total int64)
-		bopt.Sign = cli.SignAt(signer, rpmbuild.BuildTime(p, epoch))
+		bopt.Sign = cli.SignAt(signer, p.BuildTime(epoch))
 		bopt.Progress = nil
 		if showProgress {
 			view := newProgressView(p)
@@ -178,7 +168,7 @@ func (o *buildOptions) plans(cfg *toolchain.Config) ([]*toolchain.Plan, error) {
 // that fails its checks is unusable input (exit 2).
 func (o *buildOptions) buildOne(p *toolchain.Plan, bopt rpmbuild.Options, readProgress func(read, total int64)) ([]rpmbuild.Result, error) {
 	if o.GOROOT != "" {
-		tree, err := rpmbuild.ReadTree(o.GOROOT)
+		tree, err := srctree.ReadGOROOT(o.GOROOT)
 		if err != nil {
 			return nil, cli.Unusable(err)
 		}
@@ -187,8 +177,8 @@ func (o *buildOptions) buildOne(p *toolchain.Plan, bopt rpmbuild.Options, readPr
 	}
 	src := p.Toolchain.Sources[o.Package.Arch]
 	tarball := filepath.Join(o.Sources.Dir, src.File)
-	results, err := rpmbuild.BuildTarball(p, tarball, rpmbuild.ExtractOptions{SHA256: src.SHA256, Progress: readProgress}, o.Package.Output, bopt)
-	var xerr *rpmbuild.ExtractError
+	results, err := rpmbuild.BuildTarball(p, tarball, srctree.ExtractOptions{SHA256: src.SHA256, Progress: readProgress}, o.Package.Output, bopt)
+	var xerr *srctree.ExtractError
 	if errors.As(err, &xerr) {
 		return nil, cli.Unusable(err)
 	}

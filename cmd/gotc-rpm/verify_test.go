@@ -20,6 +20,7 @@ import (
 	"github.com/gotc-project/gotc/rpmbuild"
 	"github.com/gotc-project/gotc/rpmread"
 	"github.com/gotc-project/gotc/specgen"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -92,12 +93,12 @@ func verifyFixture(t *testing.T) (cfgPath, sources string, native, built []strin
 	}
 	plan := cfg.Plans()[0]
 
-	tree, err := rpmbuild.Extract(filepath.Join(sources, file), dir, rpmbuild.ExtractOptions{SHA256: hex.EncodeToString(sum[:])})
+	tree, err := srctree.Extract(filepath.Join(sources, file), dir, srctree.ExtractOptions{SHA256: hex.EncodeToString(sum[:])})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer tree.Close()
-	res, err := rpmbuild.Build(plan, tree, dir, rpmbuild.Options{Arch: "x86_64", Compressor: "zstd", Level: 3, TempDir: dir})
+	res, err := rpmbuild.Build(plan, tree, dir, rpmbuild.Options{Common: rpmbuild.Common{Arch: "x86_64", Compressor: "zstd", Level: 3, TempDir: dir}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/pflag"
@@ -12,6 +11,7 @@ import (
 	"github.com/gotc-project/gotc/internal/cli"
 	"github.com/gotc-project/gotc/rpmbuild"
 	"github.com/gotc-project/gotc/specgen"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -68,19 +68,17 @@ func (o *srpmOptions) Run(env *cli.Env, _ []string) (err error) {
 			undo()
 		}
 	}()
-	compressor, level := o.Package.Compression()
 	for _, p := range plans {
 		var spec bytes.Buffer
 		if err := specgen.Generate(&spec, p, specgen.Options{ConfigName: filepath.Base(o.Config.Path), SourceDateEpoch: epoch}); err != nil {
 			return cli.Unusable(err)
 		}
-		r, err := rpmbuild.BuildSource(p, spec.Bytes(), o.Sources.Dir, o.Package.Output, rpmbuild.SourceOptions{
-			Arch: o.Package.Arch, Dist: o.Package.Dist, SourceDateEpoch: epoch, Compressor: compressor, Level: level,
-			TempDir: o.Package.Output, Sign: cli.SignAt(signer, rpmbuild.BuildTime(p, epoch)), BuildHost: o.Package.BuildHost,
-		})
-		var xerr *rpmbuild.ExtractError
+		opt := rpmbuild.SourceOptions{Common: o.Package.Common(epoch)}
+		opt.Sign = cli.SignAt(signer, p.BuildTime(epoch))
+		r, err := rpmbuild.BuildSource(p, spec.Bytes(), o.Sources.Dir, o.Package.Output, opt)
+		var xerr *srctree.ExtractError
 		switch {
-		case errors.As(err, &xerr), errors.Is(err, os.ErrNotExist):
+		case errors.As(err, &xerr):
 			return cli.Unusable(fmt.Errorf("%s: %w", p.Name, err))
 		case err != nil:
 			return fmt.Errorf("%s: %w", p.Name, err)

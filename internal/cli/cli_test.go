@@ -3,8 +3,6 @@ package cli
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -61,27 +59,3 @@ func TestReportOneLine(t *testing.T) {
 	}
 }
 
-// TestMakeOutputDir: undo removes exactly the directories it created,
-// and only while they are empty.
-func TestMakeOutputDir(t *testing.T) {
-	top := t.TempDir()
-	deep := filepath.Join(top, "a", "b", "c")
-	undo, err := MakeOutputDir(deep)
-	if err != nil {
-		t.Fatal(err)
-	}
-	undo()
-	if _, err := os.Stat(filepath.Join(top, "a")); !os.IsNotExist(err) {
-		t.Errorf("undo left %s: %v", filepath.Join(top, "a"), err)
-	}
-	if _, err := os.Stat(top); err != nil {
-		t.Errorf("undo removed the existing parent: %v", err)
-	}
-
-	undo, _ = MakeOutputDir(deep)
-	os.WriteFile(filepath.Join(deep, "x.rpm"), nil, 0o644)
-	undo()
-	if _, err := os.Stat(filepath.Join(deep, "x.rpm")); err != nil {
-		t.Errorf("undo removed a directory with a file in it: %v", err)
-	}
-}

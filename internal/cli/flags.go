@@ -7,12 +7,13 @@ import (
 	iofs "io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/gotc-project/gotc/rpmbuild"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -193,7 +194,7 @@ func (p *PackageFlags) AddFlags(fs *pflag.FlagSet, compress, what, archUsage str
 // Validate checks every value, so both verbs refuse the same ones.
 func (p *PackageFlags) Validate() error {
 	if p.Arch == "" {
-		p.Arch = HostArch()
+		p.Arch = toolchain.HostArch()
 	}
 	if p.Output == "" {
 		return Usage("-o: empty path")
@@ -230,16 +231,6 @@ func (p *PackageFlags) Plans(cfg *toolchain.Config) ([]*toolchain.Plan, error) {
 		return nil, Usage("--version: %v", err)
 	}
 	return []*toolchain.Plan{plan}, nil
-}
-
-// HostArch is the RPM arch of this machine.
-func HostArch() string {
-	for arch, goarch := range toolchain.GOARCH {
-		if goarch == runtime.GOARCH {
-			return arch
-		}
-	}
-	return runtime.GOARCH
 }
 
 // Arches lists the RPM arches gotc packages for, sorted.
@@ -284,3 +275,18 @@ func (t *TargetFlag) Validate() error {
 
 // Targets returns the validated targets, in the order given, each once.
 func (t *TargetFlag) Targets() []toolchain.Target { return t.targets }
+
+// Common returns the package options the flags set, for the packages
+// written into -o: payloads are spooled there too.
+func (p *PackageFlags) Common(epoch *time.Time) rpmbuild.Common {
+	compressor, level := p.Compression()
+	return rpmbuild.Common{
+		Arch:            p.Arch,
+		Dist:            p.Dist,
+		SourceDateEpoch: epoch,
+		BuildHost:       p.BuildHost,
+		Compressor:      compressor,
+		Level:           level,
+		TempDir:         p.Output,
+	}
+}

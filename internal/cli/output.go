@@ -12,29 +12,15 @@ import (
 	"github.com/gotc-project/gotc/internal/atomicfile"
 )
 
-// MakeOutputDir creates dir and any missing parents. The returned undo
-// removes the directories it created, deepest first, as long as they are
-// still empty: a verb that fails calls it so that a failed run leaves
-// no empty output directory behind.
+// MakeOutputDir creates the output directory dir (and missing parents);
+// undo removes what it created while still empty, for a verb that fails
+// (atomicfile.MkdirAll).
 func MakeOutputDir(dir string) (undo func(), err error) {
-	var created []string
-	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil || !errors.Is(err, fs.ErrNotExist) {
-			break
-		}
-		created = append(created, d)
-		if filepath.Dir(d) == d {
-			break
-		}
+	undo, err = atomicfile.MkdirAll(dir, 0o755)
+	if err != nil {
+		return func() {}, Unusable(fmt.Errorf("creating output directory: %w", err))
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return func() {}, fmt.Errorf("creating output directory: %w", err)
-	}
-	return func() {
-		for _, d := range created {
-			os.Remove(d) // fails, as it should, once something is in it
-		}
-	}, nil
+	return undo, nil
 }
 
 // Emit writes content to path atomically and says so on stdout, or with

@@ -1,4 +1,4 @@
-package rpmbuild
+package srctree
 
 import "io"
 

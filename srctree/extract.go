@@ -1,4 +1,4 @@
-package rpmbuild
+package srctree
 
 import (
 	"archive/tar"
@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,10 +38,10 @@ var (
 
 // Defaults and fixed bounds of Extract.
 const (
-	// DefaultExtractMaxBytes is ExtractOptions.MaxBytes when zero.
-	DefaultExtractMaxBytes int64 = 4 << 30
-	// DefaultExtractMaxEntries is ExtractOptions.MaxEntries when zero.
-	DefaultExtractMaxEntries = 200000
+	// DefaultMaxBytes is ExtractOptions.MaxBytes when zero.
+	DefaultMaxBytes int64 = 4 << 30
+	// DefaultMaxEntries is ExtractOptions.MaxEntries when zero.
+	DefaultMaxEntries = 200000
 
 	// extractMaxName is the longest entry name or symlink target accepted.
 	extractMaxName = 4096
@@ -70,25 +69,39 @@ type ExtractOptions struct {
 	// a file changed in between is caught too).
 	SHA256 string
 	// MaxBytes caps the total uncompressed size of regular files
-	// (DefaultExtractMaxBytes, 4 GiB, when zero or negative).
+	// (DefaultMaxBytes, 4 GiB, when zero or negative).
 	MaxBytes int64
 	// MaxEntries caps the number of tar entries, and the number of
 	// files and directories created including parent directories the
-	// archive does not list (DefaultExtractMaxEntries when zero or
+	// archive does not list (DefaultMaxEntries when zero or
 	// negative).
 	MaxEntries int
 	// Progress, when set, is called as the tarball is read (after its
 	// checksum pass) with the compressed bytes read so far and the
 	// tarball's size: every 4 MiB and at the end.
 	Progress func(read, total int64)
+	// OnEntry, when set, is called after each entry is checked and
+	// spooled, with its toolchain-relative path and whether it is a
+	// directory. snapshot, which may be called during the call only,
+	// returns a Tree of the entries read so far: it shares the spool
+	// file, stays readable while the extraction goes on and until the
+	// extracted Tree is closed, and closing it does nothing. This lets a
+	// builder start on the first part of a tarball while the rest is
+	// still read.
+	OnEntry func(rel string, isDir bool, snapshot func() (*Tree, error))
+	// OnFail, when set, is called when the extraction fails while
+	// unpacking, before the spool file is closed: snapshots must not be
+	// read once it returns.
+	OnFail func()
 }
 
-// ExtractError is the error Extract returns. Its message names the
-// tarball and, where there is one, the offending entry:
+// ExtractError is the error Extract and CheckSHA256 return. Its message
+// names the tarball, once, and where there is one the offending entry:
 //
-//	go1.26.8.linux-amd64.tar.gz: entry "go/../etc/passwd": path escapes the toolchain root
+//	sources/go1.26.8.linux-amd64.tar.gz: entry "go/../etc/passwd": path escapes the toolchain root
+//	sources/go1.26.8.linux-amd64.tar.gz: open: no such file or directory
 type ExtractError struct {
-	// Tarball is the base name of the tarball.
+	// Tarball is the tarball's path, as given.
 	Tarball string
 	// Index is the 1-based position of the offending entry in the
 	// archive, 0 when the error concerns no single entry.
@@ -149,60 +162,31 @@ func quoteEntryName(name string) string {
 // header's mtime, and parent directories the archive does not list have
 // none (the builder clamps them to the build time).
 //
+// Nothing is created in tempDir before the checksum matched: a missing
+// or wrong tarball leaves it untouched.
+//
 // On any error Extract returns an *ExtractError that wraps ErrChecksum,
 // ErrHostile or ErrCorrupt when the tarball is at fault.
 func Extract(path, tempDir string, opt ExtractOptions) (*Tree, error) {
-	return extract(path, tempDir, opt, nil)
-}
-
-// extractHook lets a caller act while a tarball is being read.
-type extractHook struct {
-	// entry is called after each entry is checked and spooled, with its
-	// toolchain-relative path; it may call x.snapshot.
-	entry func(x *extractor, rel string, isDir bool)
-	// failed is called when extraction fails, before the spool file is
-	// closed.
-	failed func()
-}
-
-// extract is Extract, with hook (which may be nil) called along the way.
-func extract(path, tempDir string, opt ExtractOptions, hook *extractHook) (*Tree, error) {
-	x := &extractor{hook: hook, progress: opt.Progress, tarball: filepath.Base(path), maxBytes: opt.MaxBytes, maxEntries: opt.MaxEntries}
+	x := &extractor{onEntry: opt.OnEntry, progress: opt.Progress, tarball: path, maxBytes: opt.MaxBytes, maxEntries: opt.MaxEntries}
 	if x.maxBytes <= 0 {
-		x.maxBytes = DefaultExtractMaxBytes
+		x.maxBytes = DefaultMaxBytes
 	}
 	if x.maxEntries <= 0 {
-		x.maxEntries = DefaultExtractMaxEntries
+		x.maxEntries = DefaultMaxEntries
 	}
 	want, err := parseSHA256(opt.SHA256)
 	if err != nil {
 		return nil, x.fail(0, "", nil, err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, x.fail(0, "", nil, err)
-	}
-	defer f.Close()
-	if fi, err := f.Stat(); err != nil {
-		return nil, x.fail(0, "", nil, err)
-	} else if !fi.Mode().IsRegular() {
-		return nil, x.fail(0, "", nil, fmt.Errorf("%s is not a regular file", path))
-	} else {
-		x.fileSize = fi.Size()
-	}
-
 	// First pass: nothing is read from a tarball that is not the
 	// expected one.
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return nil, x.fail(0, "", nil, fmt.Errorf("hashing: %w", err))
+	f, info, err := openChecked(path, want)
+	if err != nil {
+		return nil, err
 	}
-	if got := h.Sum(nil); !bytes.Equal(got, want) {
-		return nil, x.fail(0, "", ErrChecksum, fmt.Errorf("checksum mismatch: SHA-256 is %x, want %x", got, want))
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, x.fail(0, "", nil, err)
-	}
+	defer f.Close()
+	x.fileSize = info.Size()
 
 	spool, err := os.CreateTemp(tempDir, ".gotc-spool-*")
 	if err != nil {
@@ -215,8 +199,8 @@ func extract(path, tempDir string, opt ExtractOptions, hook *extractHook) (*Tree
 	x.spoolFile = spool
 	x.spool = bufio.NewWriterSize(spool, 1<<20)
 	closeSpool := func() {
-		if hook != nil && hook.failed != nil {
-			hook.failed()
+		if opt.OnFail != nil {
+			opt.OnFail()
 		}
 		spool.Close()
 	}
@@ -231,6 +215,91 @@ func extract(path, tempDir string, opt ExtractOptions, hook *extractHook) (*Tree
 	t := &Tree{entries: x.entries, spool: spool, source: x.tarball}
 	t.sort()
 	return t, nil
+}
+
+// CheckSHA256 checks that the file at path is a regular file whose
+// SHA-256 is sum (64 hex digits), as Extract does before it reads
+// anything from a tarball, and returns the file's information. Its
+// errors are *ExtractError; a mismatch wraps ErrChecksum.
+func CheckSHA256(path, sum string) (fs.FileInfo, error) {
+	want, err := parseSHA256(sum)
+	if err != nil {
+		return nil, &ExtractError{Tarball: path, Err: err}
+	}
+	f, info, err := openChecked(path, want)
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	return info, nil
+}
+
+// openChecked opens the regular file at path, checks its SHA-256 is
+// want and returns it rewound, with its information. Errors are
+// *ExtractError.
+func openChecked(path string, want []byte) (*tarballFile, fs.FileInfo, error) {
+	fail := func(kind, err error) (*tarballFile, fs.FileInfo, error) {
+		return nil, nil, &ExtractError{Tarball: path, Kind: kind, Err: err}
+	}
+	osf, err := os.Open(path)
+	if err != nil {
+		return fail(nil, pathless(err))
+	}
+	f := &tarballFile{osf}
+	info, err := osf.Stat()
+	switch {
+	case err != nil:
+		f.Close()
+		return fail(nil, pathless(err))
+	case !info.Mode().IsRegular():
+		f.Close()
+		return fail(nil, errors.New("not a regular file"))
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		f.Close()
+		return fail(nil, fmt.Errorf("hashing: %w", err))
+	}
+	if got := h.Sum(nil); !bytes.Equal(got, want) {
+		f.Close()
+		return fail(ErrChecksum, fmt.Errorf("checksum mismatch: SHA-256 is %x, want %x", got, want))
+	}
+	if _, err := osf.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return fail(nil, pathless(err))
+	}
+	return f, info, nil
+}
+
+// tarballFile reads the tarball; its errors leave out the tarball's
+// path, which the ExtractError names.
+type tarballFile struct{ f *os.File }
+
+// Read reads from the file.
+func (f *tarballFile) Read(p []byte) (int, error) {
+	n, err := f.f.Read(p)
+	return n, pathless(err)
+}
+
+// Close closes the file.
+func (f *tarballFile) Close() error { return f.f.Close() }
+
+// fileError is a failure of the file system on the tarball itself. Its
+// message leaves out the path, which the ExtractError names already.
+type fileError struct {
+	op  string
+	err error
+}
+
+func (e *fileError) Error() string { return e.op + ": " + e.err.Error() }
+func (e *fileError) Unwrap() error { return e.err }
+
+// pathless turns an *fs.PathError about the tarball into a fileError.
+func pathless(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return &fileError{op: pe.Op, err: pe.Err}
+	}
+	return err
 }
 
 // parseSHA256 decodes the expected digest.
@@ -275,10 +344,10 @@ type extractor struct {
 	spool      *bufio.Writer // file bodies, one after another
 	spoolFile  *os.File      // under spool
 	spoolSize  int64
-	hook       *extractHook
+	onEntry    func(rel string, isDir bool, snapshot func() (*Tree, error))
 	progress   func(read, total int64)
 	fileSize   int64
-	entries    []entry
+	entries    []Entry
 
 	top       *extractNode // holds go/
 	nodes     int          // paths created
@@ -325,7 +394,7 @@ func (c *tarCounter) Read(p []byte) (int, error) {
 
 // unpack is the second pass: it streams the archive from f, hashing the
 // bytes again, checks every entry and spools the bodies.
-func (x *extractor) unpack(f *os.File, want []byte) error {
+func (x *extractor) unpack(f io.Reader, want []byte) error {
 	x.top = &extractNode{kind: kindDir, children: map[string]*extractNode{}, at: -1}
 	x.buf = make([]byte, 64<<10)
 	h := sha256.New()
@@ -351,6 +420,7 @@ func (x *extractor) unpack(f *os.File, want []byte) error {
 	defer ra.Close()
 	cr := &tarCounter{r: ra}
 	tr := tar.NewReader(cr)
+	snapshot := x.snapshot
 	index, last := 0, ""
 	var next int64 // where the next header starts
 	for {
@@ -378,9 +448,9 @@ func (x *extractor) unpack(f *os.File, want []byte) error {
 		if err := x.entry(index, hdr, tr); err != nil {
 			return err
 		}
-		if x.hook != nil && x.hook.entry != nil {
+		if x.onEntry != nil {
 			p, _ := checkEntryName(hdr.Name) // checked by x.entry
-			x.hook.entry(x, relOf(p), hdr.Typeflag == tar.TypeDir)
+			x.onEntry(relOf(p), hdr.Typeflag == tar.TypeDir, snapshot)
 		}
 		last = hdr.Name
 		next = cr.n
@@ -424,13 +494,12 @@ func (x *extractor) streamErr(err error, index int, entry, after string) error {
 		where = " after entry " + quoteEntryName(after)
 	}
 	var corrupt flate.CorruptInputError
-	var pathErr *fs.PathError
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return x.fail(index, entry, ErrCorrupt, fmt.Errorf("truncated tarball%s: %w", where, err))
 	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader), errors.As(err, &corrupt):
 		return x.fail(index, entry, ErrCorrupt, fmt.Errorf("corrupt gzip stream%s: %w", where, err))
-	case errors.As(err, &pathErr):
+	case isFSError(err):
 		return x.fail(index, entry, nil, fmt.Errorf("reading%s: %w", where, err))
 	default:
 		return x.fail(index, entry, ErrCorrupt, fmt.Errorf("corrupt tar archive%s: %w", where, err))
@@ -500,11 +569,11 @@ func (x *extractor) entry(index int, hdr *tar.Header, r io.Reader) error {
 			if err != nil {
 				return x.refuse(index, name, err)
 			}
-			x.entries[n.at].mtime = hdr.ModTime
+			x.entries[n.at].MTime = hdr.ModTime
 		case old.kind == kindImplicitDir:
 			// A directory listed after files inside it.
 			old.kind = kindDir
-			x.entries[old.at].mtime = hdr.ModTime
+			x.entries[old.at].MTime = hdr.ModTime
 		default:
 			return hostile("duplicate entry for %s", quoteEntryName(p))
 		}
@@ -529,10 +598,10 @@ func (x *extractor) entry(index int, hdr *tar.Header, r io.Reader) error {
 			return x.fail(index, name, ErrHostile, err)
 		}
 		x.links = append(x.links, n)
-		x.add(n, entry{rel: relOf(p), mode: modeSymlink, size: int64(len(hdr.Linkname)), mtime: hdr.ModTime, linkTo: hdr.Linkname})
+		x.add(n, Entry{Rel: relOf(p), Mode: ModeSymlink, Size: int64(len(hdr.Linkname)), MTime: hdr.ModTime, LinkTo: hdr.Linkname})
 		return nil
 	}
-	e := entry{rel: relOf(p), mode: normalMode(hdr.Mode), size: hdr.Size, mtime: hdr.ModTime, off: x.spoolSize}
+	e := Entry{Rel: relOf(p), Mode: normalMode(hdr.Mode), Size: hdr.Size, MTime: hdr.ModTime, off: x.spoolSize}
 	x.add(n, e)
 	if err := x.spoolBody(hdr, r); err != nil {
 		if errors.Is(err, errShortBody) || !isFSError(err) {
@@ -560,7 +629,8 @@ func isFSError(err error) bool {
 	var pathErr *fs.PathError
 	var linkErr *os.LinkError
 	var sysErr *os.SyscallError
-	return errors.As(err, &pathErr) || errors.As(err, &linkErr) || errors.As(err, &sysErr)
+	var fileErr *fileError
+	return errors.As(err, &pathErr) || errors.As(err, &linkErr) || errors.As(err, &sysErr) || errors.As(err, &fileErr)
 }
 
 // spoolBody appends the body of the regular file hdr describes to the
@@ -608,7 +678,7 @@ func (x *extractor) snapshot() (*Tree, error) {
 }
 
 // add records the tree entry of node n.
-func (x *extractor) add(n *extractNode, e entry) {
+func (x *extractor) add(n *extractNode, e Entry) {
 	n.at = len(x.entries)
 	x.entries = append(x.entries, e)
 }
@@ -746,7 +816,7 @@ func (x *extractor) mkdir(parent *extractNode, base, p string, kind nodeKind) (*
 	if err != nil {
 		return nil, err
 	}
-	x.add(n, entry{rel: relOf(p), mode: modeDir})
+	x.add(n, Entry{Rel: relOf(p), Mode: ModeDir})
 	return n, nil
 }
 

@@ -1,11 +1,9 @@
-package rpmbuild
+package srctree
 
 import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"io/fs"
@@ -20,115 +18,28 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotc-project/gotc/internal/tartest"
 	"github.com/gotc-project/gotc/internal/testenv"
 )
 
 // extractTarball is the name every test tarball is written under.
 const extractTarball = "go1.26.8.linux-amd64.tar.gz"
 
-// extractTime is the mtime of test entries.
-var extractTime = time.Date(2026, 8, 28, 16, 20, 0, 0, time.UTC)
-
-// tarEntry is one entry of a test tarball.
-type tarEntry struct {
-	name  string
-	typ   byte  // tar.TypeReg when 0
-	mode  int64 // 0644, 0755 for directories, when 0
-	body  string
-	link  string
-	size  int64 // when set, the header claims this size and the archive ends there
-	mtime time.Time
-}
-
 // reg, dir and sym are shorthands for entries.
-func reg(name, body string) tarEntry { return tarEntry{name: name, body: body} }
-func dir(name string) tarEntry       { return tarEntry{name: name, typ: tar.TypeDir} }
-func sym(name, link string) tarEntry { return tarEntry{name: name, typ: tar.TypeSymlink, link: link} }
-
-// buildTar returns entries as a tar archive in format (any when
-// FormatUnknown).
-func buildTar(t testing.TB, format tar.Format, entries []tarEntry) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	tw := tar.NewWriter(&b)
-	for _, e := range entries {
-		h := &tar.Header{Name: e.name, Typeflag: e.typ, Mode: e.mode, Linkname: e.link, ModTime: e.mtime, Format: format}
-		if e.typ == tar.TypeXGlobalHeader { // archive/tar names it
-			h = &tar.Header{Typeflag: e.typ, PAXRecords: map[string]string{"comment": e.body}}
-			if err := tw.WriteHeader(h); err != nil {
-				t.Fatalf("tar global header: %v", err)
-			}
-			continue
-		}
-		if h.Typeflag == 0 {
-			h.Typeflag = tar.TypeReg
-		}
-		if h.Mode == 0 {
-			h.Mode = 0o644
-			if h.Typeflag == tar.TypeDir {
-				h.Mode = 0o755
-			}
-		}
-		if h.ModTime.IsZero() {
-			h.ModTime = extractTime
-		}
-		if h.Typeflag == tar.TypeReg {
-			h.Size = int64(len(e.body))
-		}
-		if e.size != 0 {
-			h.Size = e.size
-			if err := tw.WriteHeader(h); err != nil {
-				t.Fatalf("tar header %q: %v", e.name, err)
-			}
-			return b.Bytes() // no body, no end of archive
-		}
-		if err := tw.WriteHeader(h); err != nil {
-			t.Fatalf("tar header %q: %v", e.name, err)
-		}
-		if _, err := io.WriteString(tw, e.body); err != nil {
-			t.Fatalf("tar body %q: %v", e.name, err)
-		}
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatalf("closing tar: %v", err)
-	}
-	return b.Bytes()
-}
-
-// gzipBytes compresses b.
-func gzipBytes(t testing.TB, b []byte) []byte {
-	t.Helper()
-	var out bytes.Buffer
-	zw := gzip.NewWriter(&out)
-	if _, err := zw.Write(b); err != nil {
-		t.Fatalf("gzip: %v", err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatalf("gzip: %v", err)
-	}
-	return out.Bytes()
-}
-
-// tarGz returns entries as a .tar.gz.
-func tarGz(t testing.TB, entries ...tarEntry) []byte {
-	t.Helper()
-	return gzipBytes(t, buildTar(t, tar.FormatUnknown, entries))
-}
-
-// sha256Hex returns the hex SHA-256 of b.
-func sha256Hex(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
-}
+var (
+	reg = tartest.Reg
+	dir = tartest.Dir
+	sym = tartest.Sym
+)
 
 // extractBase is a valid start every hostile tarball builds on, so the
 // refusal comes after something was unpacked.
-var extractBase = []tarEntry{dir("go/"), reg("go/VERSION", "go1.26.8\n"), reg("go/src/x.go", "package x\n")}
+var extractBase = []tartest.Entry{dir("go/"), reg("go/VERSION", "go1.26.8\n"), reg("go/src/x.go", "package x\n")}
 
 // withBase returns extractBase followed by entries, as a .tar.gz.
-func withBase(t testing.TB, entries ...tarEntry) []byte {
+func withBase(t testing.TB, entries ...tartest.Entry) []byte {
 	t.Helper()
-	return tarGz(t, append(slices.Clone(extractBase), entries...)...)
+	return tartest.TarGz(t, append(slices.Clone(extractBase), entries...)...)
 }
 
 // extractCase is one tarball Extract must refuse.
@@ -159,24 +70,24 @@ func extractCases(t testing.TB) []extractCase {
 	corrupt := badBlock(t, text.String())
 	badCRC := slices.Clone(valid)
 	badCRC[len(badCRC)-8] ^= 0xff
-	trailing := gzipBytes(t, append(buildTar(t, tar.FormatUnknown, extractBase), make([]byte, 2<<20)...))
+	trailing := tartest.Gzip(t, append(tartest.Tar(t, tar.FormatUnknown, extractBase), make([]byte, 2<<20)...))
 	long := "go/" + strings.Repeat("abcdefgh/", 455) + "z" // 4099 bytes
 	const huge = 1 << 40
 
 	return []extractCase{
 		// The file itself.
-		{name: "checksum mismatch", tarball: valid, opt: ExtractOptions{SHA256: strings.Repeat("ab", 32)}, kind: ErrChecksum, want: "checksum mismatch: SHA-256 is " + sha256Hex(valid) + ", want abab"},
+		{name: "checksum mismatch", tarball: valid, opt: ExtractOptions{SHA256: strings.Repeat("ab", 32)}, kind: ErrChecksum, want: "checksum mismatch: SHA-256 is " + tartest.SHA256(valid) + ", want abab"},
 		{name: "not gzip", tarball: []byte("this is no tarball\n"), kind: ErrCorrupt, want: "not a gzip-compressed tarball"},
-		{name: "plain tar", tarball: buildTar(t, tar.FormatUnknown, extractBase), kind: ErrCorrupt, want: "not a gzip-compressed tarball"},
+		{name: "plain tar", tarball: tartest.Tar(t, tar.FormatUnknown, extractBase), kind: ErrCorrupt, want: "not a gzip-compressed tarball"},
 		{name: "empty file", tarball: []byte{}, kind: ErrCorrupt, want: "not a gzip-compressed tarball (empty file)"},
 		{name: "truncated in a body", tarball: big[:len(big)/2], kind: ErrCorrupt, entry: "go/big", want: "truncated tarball"},
 		{name: "truncated gzip header", tarball: valid[:5], kind: ErrCorrupt, want: "truncated tarball"},
-		{name: "truncated after an entry", tarball: gzipBytes(t, buildTar(t, tar.FormatUnknown, extractBase)[:3*512]), kind: ErrCorrupt, entry: "go/VERSION", want: "truncated tarball: no end-of-archive marker after entry"},
+		{name: "truncated after an entry", tarball: tartest.Gzip(t, tartest.Tar(t, tar.FormatUnknown, extractBase)[:3*512]), kind: ErrCorrupt, entry: "go/VERSION", want: "truncated tarball: no end-of-archive marker after entry"},
 		{name: "corrupt deflate block", tarball: corrupt, kind: ErrCorrupt, entry: "go/big", want: "corrupt gzip stream: flate: corrupt input"},
 		{name: "corrupt gzip checksum", tarball: badCRC, kind: ErrCorrupt, want: "gzip: invalid checksum"},
-		{name: "gzip of no tar", tarball: gzipBytes(t, bytes.Repeat([]byte("not a tar archive "), 100)), kind: ErrCorrupt, want: "corrupt tar archive"},
+		{name: "gzip of no tar", tarball: tartest.Gzip(t, bytes.Repeat([]byte("not a tar archive "), 100)), kind: ErrCorrupt, want: "corrupt tar archive"},
 		{name: "data after the archive", tarball: trailing, kind: ErrHostile, want: "bytes of data after the end of the tar archive"},
-		{name: "no go directory", tarball: tarGz(t), kind: ErrHostile, want: "no go/ directory in the tarball"},
+		{name: "no go directory", tarball: tartest.TarGz(t), kind: ErrHostile, want: "no go/ directory in the tarball"},
 
 		// Names.
 		{name: "dotdot", tarball: withBase(t, reg("go/../etc/passwd", "x")), kind: ErrHostile, entry: "go/../etc/passwd", want: "path escapes the toolchain root"},
@@ -187,9 +98,9 @@ func extractCases(t testing.TB) []extractCase {
 		{name: "absolute under go", tarball: withBase(t, reg("/go/y", "x")), kind: ErrHostile, entry: "/go/y", want: "absolute path"},
 		{name: "other top directory", tarball: withBase(t, reg("goo/y", "x")), kind: ErrHostile, entry: "goo/y", want: "outside the go/ top directory"},
 		{name: "file beside go", tarball: withBase(t, reg("VERSION", "x")), kind: ErrHostile, entry: "VERSION", want: "outside the go/ top directory"},
-		{name: "dot directory", tarball: tarGz(t, dir("./"), dir("./go/")), kind: ErrHostile, entry: "./", want: "outside the go/ top directory"},
-		{name: "go a file", tarball: tarGz(t, reg("go", "x")), kind: ErrHostile, entry: "go", want: "the top-level go entry must be a directory"},
-		{name: "go a symlink", tarball: tarGz(t, sym("go", "/usr/lib/golang")), kind: ErrHostile, entry: "go", want: "the top-level go entry must be a directory"},
+		{name: "dot directory", tarball: tartest.TarGz(t, dir("./"), dir("./go/")), kind: ErrHostile, entry: "./", want: "outside the go/ top directory"},
+		{name: "go a file", tarball: tartest.TarGz(t, reg("go", "x")), kind: ErrHostile, entry: "go", want: "the top-level go entry must be a directory"},
+		{name: "go a symlink", tarball: tartest.TarGz(t, sym("go", "/usr/lib/golang")), kind: ErrHostile, entry: "go", want: "the top-level go entry must be a directory"},
 		{name: "empty name", tarball: withBase(t, reg("", "x")), kind: ErrHostile, empty: true, want: "empty name"},
 		{name: "duplicate file", tarball: withBase(t, reg("go/VERSION", "go1.99\n")), kind: ErrHostile, entry: "go/VERSION", want: `duplicate entry for "go/VERSION"`},
 		{name: "duplicate after cleaning", tarball: withBase(t, reg("go/./src//x.go", "x")), kind: ErrHostile, entry: "go/./src//x.go", want: `duplicate entry for "go/src/x.go"`},
@@ -229,27 +140,27 @@ func extractCases(t testing.TB) []extractCase {
 		{name: "symlink over symlink", tarball: withBase(t, sym("go/lnk", "src"), sym("go/lnk", "VERSION")), kind: ErrHostile, entry: "go/lnk", want: "duplicate entry"},
 
 		// Other types.
-		{name: "hard link", tarball: withBase(t, tarEntry{name: "go/h", typ: tar.TypeLink, link: "go/VERSION"}), kind: ErrHostile, entry: "go/h", want: `hard link to "go/VERSION" refused: upstream Go tarballs contain no hard links`},
-		{name: "hard link outside", tarball: withBase(t, tarEntry{name: "go/h", typ: tar.TypeLink, link: "/etc/shadow"}), kind: ErrHostile, entry: "go/h", want: `hard link to "/etc/shadow" outside the toolchain root refused`},
-		{name: "hard link up", tarball: withBase(t, tarEntry{name: "go/h", typ: tar.TypeLink, link: "go/../x"}), kind: ErrHostile, entry: "go/h", want: "outside the toolchain root"},
-		{name: "character device", tarball: withBase(t, tarEntry{name: "go/null", typ: tar.TypeChar}), kind: ErrHostile, entry: "go/null", want: "character device refused"},
-		{name: "block device", tarball: withBase(t, tarEntry{name: "go/sda", typ: tar.TypeBlock}), kind: ErrHostile, entry: "go/sda", want: "block device refused"},
-		{name: "fifo", tarball: withBase(t, tarEntry{name: "go/fifo", typ: tar.TypeFifo}), kind: ErrHostile, entry: "go/fifo", want: "FIFO refused"},
-		{name: "contiguous file", tarball: withBase(t, tarEntry{name: "go/c", typ: tar.TypeCont}), kind: ErrHostile, entry: "go/c", want: "entry type '7' refused"},
-		{name: "unknown type", tarball: withBase(t, tarEntry{name: "go/z", typ: 'Z'}), kind: ErrHostile, entry: "go/z", want: "entry type 'Z' refused"},
-		{name: "pax global header", tarball: tarGz(t, tarEntry{typ: tar.TypeXGlobalHeader, body: "made by git"}, dir("go/")), kind: ErrHostile, entry: "GlobalHead.0.0", want: "entry type 'g' refused"},
+		{name: "hard link", tarball: withBase(t, tartest.Entry{Name: "go/h", Type: tar.TypeLink, Link: "go/VERSION"}), kind: ErrHostile, entry: "go/h", want: `hard link to "go/VERSION" refused: upstream Go tarballs contain no hard links`},
+		{name: "hard link outside", tarball: withBase(t, tartest.Entry{Name: "go/h", Type: tar.TypeLink, Link: "/etc/shadow"}), kind: ErrHostile, entry: "go/h", want: `hard link to "/etc/shadow" outside the toolchain root refused`},
+		{name: "hard link up", tarball: withBase(t, tartest.Entry{Name: "go/h", Type: tar.TypeLink, Link: "go/../x"}), kind: ErrHostile, entry: "go/h", want: "outside the toolchain root"},
+		{name: "character device", tarball: withBase(t, tartest.Entry{Name: "go/null", Type: tar.TypeChar}), kind: ErrHostile, entry: "go/null", want: "character device refused"},
+		{name: "block device", tarball: withBase(t, tartest.Entry{Name: "go/sda", Type: tar.TypeBlock}), kind: ErrHostile, entry: "go/sda", want: "block device refused"},
+		{name: "fifo", tarball: withBase(t, tartest.Entry{Name: "go/fifo", Type: tar.TypeFifo}), kind: ErrHostile, entry: "go/fifo", want: "FIFO refused"},
+		{name: "contiguous file", tarball: withBase(t, tartest.Entry{Name: "go/c", Type: tar.TypeCont}), kind: ErrHostile, entry: "go/c", want: "entry type '7' refused"},
+		{name: "unknown type", tarball: withBase(t, tartest.Entry{Name: "go/z", Type: 'Z'}), kind: ErrHostile, entry: "go/z", want: "entry type 'Z' refused"},
+		{name: "pax global header", tarball: tartest.TarGz(t, tartest.Entry{Type: tar.TypeXGlobalHeader, Body: "made by git"}, dir("go/")), kind: ErrHostile, entry: "GlobalHead.0.0", want: "entry type 'g' refused"},
 
 		// Modes.
-		{name: "setuid", tarball: withBase(t, tarEntry{name: "go/bin/su", mode: 0o4755}), kind: ErrHostile, entry: "go/bin/su", want: "mode 4755 has the setuid bit set"},
-		{name: "setgid directory", tarball: withBase(t, tarEntry{name: "go/d/", typ: tar.TypeDir, mode: 0o2755}), kind: ErrHostile, entry: "go/d/", want: "mode 2755 has the setgid bit set"},
-		{name: "sticky directory", tarball: withBase(t, tarEntry{name: "go/tmp/", typ: tar.TypeDir, mode: 0o1777}), kind: ErrHostile, entry: "go/tmp/", want: "mode 1777 has the sticky bit set"},
-		{name: "all special bits", tarball: withBase(t, tarEntry{name: "go/x", mode: 0o7755}), kind: ErrHostile, entry: "go/x", want: "setuid and setgid and sticky bits set"},
+		{name: "setuid", tarball: withBase(t, tartest.Entry{Name: "go/bin/su", Mode: 0o4755}), kind: ErrHostile, entry: "go/bin/su", want: "mode 4755 has the setuid bit set"},
+		{name: "setgid directory", tarball: withBase(t, tartest.Entry{Name: "go/d/", Type: tar.TypeDir, Mode: 0o2755}), kind: ErrHostile, entry: "go/d/", want: "mode 2755 has the setgid bit set"},
+		{name: "sticky directory", tarball: withBase(t, tartest.Entry{Name: "go/tmp/", Type: tar.TypeDir, Mode: 0o1777}), kind: ErrHostile, entry: "go/tmp/", want: "mode 1777 has the sticky bit set"},
+		{name: "all special bits", tarball: withBase(t, tartest.Entry{Name: "go/x", Mode: 0o7755}), kind: ErrHostile, entry: "go/x", want: "setuid and setgid and sticky bits set"},
 
 		// Limits.
-		{name: "too many entries", tarball: tarGz(t, dir("go/"), reg("go/a", "x"), reg("go/b", "x"), reg("go/c", "x")), opt: ExtractOptions{MaxEntries: 3}, kind: ErrHostile, entry: "go/c", want: "more than 3 entries"},
-		{name: "too many parent directories", tarball: tarGz(t, reg("go/a/b/c/d", "x")), opt: ExtractOptions{MaxEntries: 3}, kind: ErrHostile, entry: "go/a/b/c/d", want: "more than 3 files and directories"},
+		{name: "too many entries", tarball: tartest.TarGz(t, dir("go/"), reg("go/a", "x"), reg("go/b", "x"), reg("go/c", "x")), opt: ExtractOptions{MaxEntries: 3}, kind: ErrHostile, entry: "go/c", want: "more than 3 entries"},
+		{name: "too many parent directories", tarball: tartest.TarGz(t, reg("go/a/b/c/d", "x")), opt: ExtractOptions{MaxEntries: 3}, kind: ErrHostile, entry: "go/a/b/c/d", want: "more than 3 files and directories"},
 		{name: "too much data", tarball: withBase(t, reg("go/more", "12345678")), opt: ExtractOptions{MaxBytes: 20}, kind: ErrHostile, entry: "go/more", want: "file data exceeds the 20-byte limit (this entry declares 8 bytes)"},
-		{name: "huge size claimed", tarball: withBase(t, tarEntry{name: "go/huge", size: huge}), kind: ErrHostile, entry: "go/huge", want: "file data exceeds the 4294967296-byte limit (this entry declares 1099511627776 bytes)"},
+		{name: "huge size claimed", tarball: withBase(t, tartest.Entry{Name: "go/huge", Size: huge}), kind: ErrHostile, entry: "go/huge", want: "file data exceeds the 4294967296-byte limit (this entry declares 1099511627776 bytes)"},
 	}
 }
 
@@ -260,7 +171,7 @@ func badBlock(t testing.TB, body string) []byte {
 	var b bytes.Buffer
 	zw := gzip.NewWriter(&b)
 	tw := tar.NewWriter(zw)
-	if err := tw.WriteHeader(&tar.Header{Name: "go/big", Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(body)), ModTime: extractTime}); err != nil {
+	if err := tw.WriteHeader(&tar.Header{Name: "go/big", Typeflag: tar.TypeReg, Mode: 0o644, Size: int64(len(body)), ModTime: tartest.Time}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := io.WriteString(tw, body[:len(body)/2]); err != nil {
@@ -332,7 +243,7 @@ func TestExtractRefuses(t *testing.T) {
 			tgz, out := extractLayout(t, tc.tarball)
 			opt := tc.opt
 			if opt.SHA256 == "" {
-				opt.SHA256 = sha256Hex(tc.tarball)
+				opt.SHA256 = tartest.SHA256(tc.tarball)
 			}
 			tree, err := Extract(tgz, out, opt)
 			if err == nil {
@@ -341,8 +252,8 @@ func TestExtractRefuses(t *testing.T) {
 			}
 			msg := err.Error()
 			t.Log(msg)
-			if !strings.HasPrefix(msg, extractTarball+": ") {
-				t.Errorf("error %q does not start with the tarball's name", msg)
+			if !strings.HasPrefix(msg, tgz+": ") || strings.Count(msg, extractTarball) != 1 {
+				t.Errorf("error %q does not start with the tarball's path or names it again", msg)
 			}
 			if !strings.Contains(msg, tc.want) {
 				t.Errorf("error %q does not say %q", msg, tc.want)
@@ -359,8 +270,8 @@ func TestExtractRefuses(t *testing.T) {
 			if !errors.As(err, &xe) {
 				t.Fatalf("error %q is not an *ExtractError", msg)
 			}
-			if xe.Tarball != extractTarball {
-				t.Errorf("Tarball = %q, want %q", xe.Tarball, extractTarball)
+			if xe.Tarball != tgz {
+				t.Errorf("Tarball = %q, want %q", xe.Tarball, tgz)
 			}
 			if q := quoteEntryName(tc.entry); tc.entry != "" || tc.empty {
 				if !strings.Contains(msg, "entry "+q) {
@@ -379,7 +290,7 @@ func TestExtractRefuses(t *testing.T) {
 
 func TestExtractUsage(t *testing.T) {
 	valid := withBase(t)
-	sum := sha256Hex(valid)
+	sum := tartest.SHA256(valid)
 	tests := []struct {
 		name  string
 		setup func(t *testing.T, tgz, out string) (string, string) // returns the arguments
@@ -392,7 +303,7 @@ func TestExtractUsage(t *testing.T) {
 		{name: "checksum not hex", opt: ExtractOptions{SHA256: strings.Repeat("g", 64)}, want: "is not 64 hex digits"},
 		{name: "no tarball", opt: ExtractOptions{SHA256: sum}, is: fs.ErrNotExist,
 			setup: func(t *testing.T, tgz, out string) (string, string) { return tgz + ".missing", out }},
-		{name: "tarball a directory", opt: ExtractOptions{SHA256: sum}, want: "is not a regular file",
+		{name: "tarball a directory", opt: ExtractOptions{SHA256: sum}, want: "not a regular file",
 			setup: func(t *testing.T, tgz, out string) (string, string) { return out, out }},
 		{name: "no temporary directory", opt: ExtractOptions{SHA256: sum}, want: "creating spool file", is: fs.ErrNotExist,
 			setup: func(t *testing.T, tgz, out string) (string, string) { return tgz, filepath.Join(out, "missing") }},
@@ -409,8 +320,11 @@ func TestExtractUsage(t *testing.T) {
 				tree.Close()
 				t.Fatal("Extract succeeded, want an error")
 			}
-			if !strings.HasPrefix(err.Error(), filepath.Base(argTgz)+": ") || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %q, want %q after the tarball's name", err, tc.want)
+			if !strings.HasPrefix(err.Error(), argTgz+": ") || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q, want %q after the tarball's path", err, tc.want)
+			}
+			if n := strings.Count(err.Error(), filepath.Base(argTgz)); n != 1 {
+				t.Errorf("error %q names the tarball %d times, want once", err, n)
 			}
 			if tc.is != nil && !errors.Is(err, tc.is) {
 				t.Errorf("error %q is not %v", err, tc.is)
@@ -425,30 +339,84 @@ func TestExtractUsage(t *testing.T) {
 	}
 }
 
+// TestCheckSHA256 checks the checksum test Extract starts with, as the
+// source package builder uses it: the file's information when it
+// matches, else an *ExtractError naming the file once.
+func TestCheckSHA256(t *testing.T) {
+	valid := withBase(t)
+	sum := tartest.SHA256(valid)
+	tests := []struct {
+		name string
+		path func(tgz string) string
+		sum  string
+		kind error // ErrChecksum, or nil for an error that is not the tarball's fault
+		is   error
+		want string // in the message; "" when it must succeed
+	}{
+		{name: "match", sum: sum},
+		{name: "match, upper case", sum: strings.ToUpper(sum)},
+		{name: "mismatch", sum: strings.Repeat("ab", 32), kind: ErrChecksum, want: "checksum mismatch: SHA-256 is " + sum + ", want " + strings.Repeat("ab", 32)},
+		{name: "no checksum", want: "no expected SHA-256 given"},
+		{name: "bad checksum", sum: "xyz", want: `expected SHA-256 "xyz" is not 64 hex digits`},
+		{name: "missing", path: func(tgz string) string { return tgz + ".missing" }, sum: sum, is: fs.ErrNotExist, want: "open: no such file or directory"},
+		{name: "directory", path: filepath.Dir, sum: sum, want: "not a regular file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tgz, _ := extractLayout(t, valid)
+			path := tgz
+			if tc.path != nil {
+				path = tc.path(tgz)
+			}
+			info, err := CheckSHA256(path, tc.sum)
+			if tc.want == "" {
+				if err != nil || info.Size() != int64(len(valid)) {
+					t.Fatalf("CheckSHA256: %v, %v; want the file's information", info, err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("CheckSHA256 succeeded, want an error")
+			}
+			msg := err.Error()
+			var xe *ExtractError
+			if !errors.As(err, &xe) || msg != path+": "+tc.want {
+				t.Errorf("error %q, want an *ExtractError %q", msg, path+": "+tc.want)
+			}
+			if tc.kind != nil && !errors.Is(err, tc.kind) || tc.kind == nil && errors.Is(err, ErrChecksum) {
+				t.Errorf("error %q: errors.Is(ErrChecksum) is wrong", msg)
+			}
+			if tc.is != nil && !errors.Is(err, tc.is) {
+				t.Errorf("error %q is not %v", msg, tc.is)
+			}
+		})
+	}
+}
+
 // extractTree is the tree of TestExtract: a small toolchain.
-func extractTree() []tarEntry {
+func extractTree() []tartest.Entry {
 	t1 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	t2 := time.Date(2025, 6, 7, 8, 9, 10, 0, time.UTC)
 	longDir := "go/src/" + strings.Repeat("d", 120) + "/" + strings.Repeat("e", 120) + "/" + strings.Repeat("f", 120)
-	return []tarEntry{
-		{name: "go/", typ: tar.TypeDir, mtime: t1},
-		{name: "go/VERSION", body: "go1.26.8\ntime 2026-08-28T16:20:00Z\n", mtime: t1},
-		{name: "go/go.env", body: "GOTOOLCHAIN=auto\n", mode: 0o664},
-		{name: "go/bin/", typ: tar.TypeDir, mode: 0o775},
-		{name: "go/bin/go", body: "\x7fELF go", mode: 0o775, mtime: t2},
-		{name: "go/pkg/tool/linux_amd64/compile", body: "\x7fELF compile", mode: 0o700},
-		{name: "go/src/x.go", body: "package x\n", mode: 0o600},
-		{name: "go/src/a/testdata/y", body: "y\n", mode: 0o444},
-		{name: "go/src/a/testdata/script.sh", body: "#!/bin/sh\n", mode: 0o744},
-		{name: "go/src/lnk", typ: tar.TypeSymlink, link: "a/testdata/y"},
-		{name: "go/src/a/testdata/top", typ: tar.TypeSymlink, link: "../../.."},
-		{name: "go/src/a/testdata/dangling", typ: tar.TypeSymlink, link: "missing/../y"},
-		{name: "go/misc/z", body: "z\n"},
-		{name: "go/misc/", typ: tar.TypeDir, mtime: t2},
-		{name: "go/src/./cmd//go/testdata/mod/rsc.io_!q!u!o!t!e_v1.5.2.txt", body: "quote\n"},
-		{name: "go/src/a+b,c@d=e:f~g^h-i", body: "odd\n"},
-		{name: longDir + "/long.go", body: "package long\n"},
-		{name: "go/empty", body: ""},
+	return []tartest.Entry{
+		{Name: "go/", Type: tar.TypeDir, MTime: t1},
+		{Name: "go/VERSION", Body: "go1.26.8\ntime 2026-08-28T16:20:00Z\n", MTime: t1},
+		{Name: "go/go.env", Body: "GOTOOLCHAIN=auto\n", Mode: 0o664},
+		{Name: "go/bin/", Type: tar.TypeDir, Mode: 0o775},
+		{Name: "go/bin/go", Body: "\x7fELF go", Mode: 0o775, MTime: t2},
+		{Name: "go/pkg/tool/linux_amd64/compile", Body: "\x7fELF compile", Mode: 0o700},
+		{Name: "go/src/x.go", Body: "package x\n", Mode: 0o600},
+		{Name: "go/src/a/testdata/y", Body: "y\n", Mode: 0o444},
+		{Name: "go/src/a/testdata/script.sh", Body: "#!/bin/sh\n", Mode: 0o744},
+		{Name: "go/src/lnk", Type: tar.TypeSymlink, Link: "a/testdata/y"},
+		{Name: "go/src/a/testdata/top", Type: tar.TypeSymlink, Link: "../../.."},
+		{Name: "go/src/a/testdata/dangling", Type: tar.TypeSymlink, Link: "missing/../y"},
+		{Name: "go/misc/z", Body: "z\n"},
+		{Name: "go/misc/", Type: tar.TypeDir, MTime: t2},
+		{Name: "go/src/./cmd//go/testdata/mod/rsc.io_!q!u!o!t!e_v1.5.2.txt", Body: "quote\n"},
+		{Name: "go/src/a+b,c@d=e:f~g^h-i", Body: "odd\n"},
+		{Name: longDir + "/long.go", Body: "package long\n"},
+		{Name: "go/empty", Body: ""},
 	}
 }
 
@@ -499,26 +467,26 @@ func describeTree(t testing.TB, tree *Tree) map[string]string {
 	got := map[string]string{}
 	for i := range tree.entries {
 		e := &tree.entries[i]
-		name := path.Join("go", e.rel)
+		name := path.Join("go", e.Rel)
 		if _, dup := got[name]; dup {
 			t.Errorf("%s: listed twice", name)
 		}
-		switch e.mode & modeType {
-		case modeSymlink & modeType:
-			got[name] = "L " + e.linkTo
-		case modeDir & modeType:
-			got[name] = (fs.FileMode(e.mode&0o777) | fs.ModeDir).String()
+		switch e.Mode & modeType {
+		case ModeSymlink & modeType:
+			got[name] = "L " + e.LinkTo
+		case ModeDir & modeType:
+			got[name] = (fs.FileMode(e.Mode&0o777) | fs.ModeDir).String()
 		default:
-			got[name] = fs.FileMode(e.mode&0o777).String() + " " + string(readBody(t, tree, e))
+			got[name] = fs.FileMode(e.Mode&0o777).String() + " " + string(readBody(t, tree, e))
 		}
 	}
 	return got
 }
 
 // readBody reads regular file e of tree.
-func readBody(t testing.TB, tree *Tree, e *entry) []byte {
+func readBody(t testing.TB, tree *Tree, e *Entry) []byte {
 	t.Helper()
-	rc, err := tree.open(e)
+	rc, err := tree.Open(e)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -527,8 +495,8 @@ func readBody(t testing.TB, tree *Tree, e *entry) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if int64(len(b)) != e.size {
-		t.Errorf("%s: body of %d bytes, size %d", e.rel, len(b), e.size)
+	if int64(len(b)) != e.Size {
+		t.Errorf("%s: body of %d bytes, size %d", e.Rel, len(b), e.Size)
 	}
 	return b
 }
@@ -544,15 +512,15 @@ func materialize(t testing.TB, tree *Tree, dir string) {
 	defer root.Close()
 	for i := range tree.entries {
 		e := &tree.entries[i]
-		name := path.Join("go", e.rel)
-		switch e.mode & modeType {
-		case modeSymlink & modeType:
-			err = root.Symlink(e.linkTo, name)
-		case modeDir & modeType:
+		name := path.Join("go", e.Rel)
+		switch e.Mode & modeType {
+		case ModeSymlink & modeType:
+			err = root.Symlink(e.LinkTo, name)
+		case ModeDir & modeType:
 			err = root.Mkdir(name, 0o755)
 		default:
 			var f *os.File
-			if f, err = root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fs.FileMode(e.mode&0o777)); err == nil {
+			if f, err = root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fs.FileMode(e.Mode&0o777)); err == nil {
 				_, err = f.Write(readBody(t, tree, e))
 				f.Close()
 			}
@@ -567,9 +535,9 @@ func TestExtract(t *testing.T) {
 	for _, format := range []tar.Format{tar.FormatPAX, tar.FormatGNU} {
 		t.Run(format.String(), func(t *testing.T) {
 			entries := extractTree()
-			tarball := gzipBytes(t, buildTar(t, format, entries))
+			tarball := tartest.Gzip(t, tartest.Tar(t, format, entries))
 			tgz, out := extractLayout(t, tarball)
-			tree, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(tarball), MaxEntries: 40, MaxBytes: 200})
+			tree, err := Extract(tgz, out, ExtractOptions{SHA256: tartest.SHA256(tarball), MaxEntries: 40, MaxBytes: 200})
 			if err != nil {
 				t.Fatalf("Extract: %v", err)
 			}
@@ -590,23 +558,23 @@ func TestExtract(t *testing.T) {
 				path string
 				want time.Time
 			}{
-				{"go", entries[0].mtime},
-				{"go/VERSION", entries[1].mtime},
-				{"go/go.env", extractTime},
-				{"go/bin", extractTime},
-				{"go/bin/go", entries[4].mtime},
-				{"go/misc", entries[13].mtime}, // listed after its file
-				{"go/misc/z", extractTime},
-				{"go/src/lnk", extractTime},
+				{"go", entries[0].MTime},
+				{"go/VERSION", entries[1].MTime},
+				{"go/go.env", tartest.Time},
+				{"go/bin", tartest.Time},
+				{"go/bin/go", entries[4].MTime},
+				{"go/misc", entries[13].MTime}, // listed after its file
+				{"go/misc/z", tartest.Time},
+				{"go/src/lnk", tartest.Time},
 				{"go/pkg", time.Time{}}, // never listed: unknown
 			}
 			for _, m := range mtimes {
-				e := tree.lookup(relOf(m.path))
+				e := tree.Lookup(relOf(m.path))
 				if e == nil {
 					t.Fatalf("%s: not in the tree", m.path)
 				}
-				if !e.mtime.Equal(m.want) {
-					t.Errorf("%s: mtime %v, want %v", m.path, e.mtime, m.want)
+				if !e.MTime.Equal(m.want) {
+					t.Errorf("%s: mtime %v, want %v", m.path, e.MTime, m.want)
 				}
 			}
 		})
@@ -616,9 +584,9 @@ func TestExtract(t *testing.T) {
 // TestExtractLimitsExact checks the limits are inclusive: exactly
 // MaxEntries entries and MaxBytes bytes are fine.
 func TestExtractLimitsExact(t *testing.T) {
-	tarball := tarGz(t, dir("go/"), reg("go/VERSION", "go1.26.8\n"), dir("go/src/"), reg("go/src/x.go", "package x\n")) // 4 entries, 19 bytes
+	tarball := tartest.TarGz(t, dir("go/"), reg("go/VERSION", "go1.26.8\n"), dir("go/src/"), reg("go/src/x.go", "package x\n")) // 4 entries, 19 bytes
 	tgz, out := extractLayout(t, tarball)
-	tree, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(tarball), MaxEntries: 4, MaxBytes: 19})
+	tree, err := Extract(tgz, out, ExtractOptions{SHA256: tartest.SHA256(tarball), MaxEntries: 4, MaxBytes: 19})
 	if err != nil {
 		t.Fatalf("Extract: %v", err)
 	}
@@ -643,7 +611,7 @@ func TestExtractReal(t *testing.T) {
 			}
 			defer tree.Close()
 			t.Logf("read in %v", time.Since(start))
-			version := tree.lookup("VERSION")
+			version := tree.Lookup("VERSION")
 			if version == nil {
 				t.Fatal("no VERSION")
 			}
@@ -655,23 +623,23 @@ func TestExtractReal(t *testing.T) {
 			var data int64
 			for i := range tree.entries {
 				e := &tree.entries[i]
-				switch e.mode {
-				case modeDir:
+				switch e.Mode {
+				case ModeDir:
 					dirs++
-				case modeExec:
+				case ModeExec:
 					execs++
 					fallthrough
-				case modeFile:
+				case ModeFile:
 					files++
-					data += e.size
+					data += e.Size
 				default:
-					t.Errorf("%s: unexpected mode %o", e.rel, e.mode)
+					t.Errorf("%s: unexpected mode %o", e.Rel, e.Mode)
 				}
 			}
 			if files < 10000 || dirs < 1000 || execs < 10 {
 				t.Errorf("%d files, %d directories, %d executables: too few for a toolchain", files, dirs, execs)
 			}
-			if e := tree.lookup("bin/go"); e == nil || e.mode != modeExec {
+			if e := tree.Lookup("bin/go"); e == nil || e.Mode != ModeExec {
 				t.Errorf("bin/go: %+v", e)
 			}
 			if info, err := tree.spool.Stat(); err != nil || info.Size() != data {
@@ -712,7 +680,7 @@ func checkSpoolBodies(t *testing.T, tgz string, tree *Tree) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e := tree.lookup(relOf(path.Clean(hdr.Name)))
+		e := tree.Lookup(relOf(path.Clean(hdr.Name)))
 		if e == nil {
 			t.Fatalf("%s: not in the tree", hdr.Name)
 		}
@@ -728,8 +696,8 @@ func checkSpoolBodies(t *testing.T, tgz string, tree *Tree) {
 // gzip-compressed first. Extract must never panic, never write outside
 // its directory, and leave it empty when it fails.
 func FuzzExtract(f *testing.F) {
-	f.Add(gzipBytes(f, buildTar(f, tar.FormatPAX, extractTree())))
-	f.Add(buildTar(f, tar.FormatGNU, extractTree()))
+	f.Add(tartest.Gzip(f, tartest.Tar(f, tar.FormatPAX, extractTree())))
+	f.Add(tartest.Tar(f, tar.FormatGNU, extractTree()))
 	for _, tc := range extractCases(f) {
 		if len(tc.tarball) > 16<<10 {
 			continue // keep the corpus small
@@ -743,20 +711,20 @@ func FuzzExtract(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if !bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
-			data = gzipBytes(t, data)
+			data = tartest.Gzip(t, data)
 		}
 		tgz, out := extractLayout(t, data)
-		tree, err := Extract(tgz, out, ExtractOptions{SHA256: sha256Hex(data), MaxBytes: 1 << 20, MaxEntries: 256})
+		tree, err := Extract(tgz, out, ExtractOptions{SHA256: tartest.SHA256(data), MaxBytes: 1 << 20, MaxEntries: 256})
 		checkNothingElse(t, tgz, out)
 		if err != nil {
 			var xe *ExtractError
-			if !errors.As(err, &xe) || !strings.HasPrefix(err.Error(), extractTarball+": ") {
+			if !errors.As(err, &xe) || !strings.HasPrefix(err.Error(), tgz+": ") {
 				t.Fatalf("error %q is not an *ExtractError naming the tarball", err)
 			}
 			return
 		}
 		defer tree.Close()
-		if len(tree.entries) == 0 || tree.entries[0].rel != "" || tree.entries[0].mode != modeDir {
+		if len(tree.entries) == 0 || tree.entries[0].Rel != "" || tree.entries[0].Mode != ModeDir {
 			t.Fatalf("tree does not start with the go/ directory: %+v", tree.entries)
 		}
 		// Written out as tar would, through an os.Root, the tree must
@@ -832,13 +800,13 @@ func TestExtractQuoteEntryName(t *testing.T) {
 // TestExtractProgress checks the read progress: non-decreasing counts
 // against the tarball's size, ending with all of it.
 func TestExtractProgress(t *testing.T) {
-	data := tarGz(t, append(slices.Clone(extractBase), reg("go/src/big.go", noise(9, 12<<20)))...)
+	data := tartest.TarGz(t, append(slices.Clone(extractBase), reg("go/src/big.go", tartest.Noise(9, 12<<20)))...)
 	path := filepath.Join(t.TempDir(), "go.tar.gz")
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var calls [][2]int64
-	tree, err := Extract(path, t.TempDir(), ExtractOptions{SHA256: sha256Hex(data), Progress: func(read, total int64) { calls = append(calls, [2]int64{read, total}) }})
+	tree, err := Extract(path, t.TempDir(), ExtractOptions{SHA256: tartest.SHA256(data), Progress: func(read, total int64) { calls = append(calls, [2]int64{read, total}) }})
 	if err != nil {
 		t.Fatal(err)
 	}
