@@ -92,6 +92,6 @@
 // version.go processVerDef and processVerNeed, with cycle.go for version
 // tables whose offsets loop; dynamic.go processDynamic; byteorder.go
 // libelf's conversion of big-endian version tables; output.go the soname
-// filter and the dependency strings; glibc.go the glibc floor of a set of
-// Requires.
+// filter and the dependency strings. What glibc a file needs to run is
+// package abi's question, not rpm's.
 package elfdeps
