@@ -105,7 +105,7 @@ func Generate(c *toolchain.Config, opt Options) ([]File, []Skipped, error) {
 		for arch := range arches {
 			include, ok := stockConfig(target, base, mockArch[arch])
 			if !ok {
-				skipped = append(skipped, Skipped{name, arch})
+				skipped = append(skipped, Skipped{target.Name, arch})
 				continue
 			}
 			d := data{
@@ -113,7 +113,7 @@ func Generate(c *toolchain.Config, opt Options) ([]File, []Skipped, error) {
 				Target:     target,
 				Arch:       arch,
 				Include:    include,
-				Root:       fmt.Sprintf("gotc-%s-%s", name, mockArch[arch]),
+				Root:       fmt.Sprintf("gotc-%s-%s", target.Name, mockArch[arch]),
 				Macros:     string(opt.Macros),
 			}
 			if d.ConfigName == "" {

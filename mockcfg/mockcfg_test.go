@@ -58,7 +58,8 @@ toolchains:
 }
 
 func TestGenerate(t *testing.T) {
-	c := load(t, "[epel-9, fedora-43]")
+	// Targets as users write them name the canonical chroots.
+	c := load(t, "[rocky-9, f43]")
 	files, skipped, err := Generate(c, Options{Macros: []byte("%gotc_root /x\n")})
 	if err != nil {
 		t.Fatal(err)

@@ -100,6 +100,8 @@ func TestBadConfigs(t *testing.T) {
 		{"GOTOOLCHAIN auto", "go_env: {GOTOOLCHAIN: auto}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:23: go_env.GOTOOLCHAIN: GOTOOLCHAIN must stay "local"`},
 		{"go_env shell value", "go_env: {GOPROXY: \"a'b\"}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOPROXY: "a'b": only letters`},
 		{"unknown target", "targets: [fedora-7]\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:11: targets[0]: unknown target "fedora-7"`},
+		{"target alias twice", "targets: [el9, fc43, rhel-9]\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:22: targets[2]: target "rhel-9" is epel-9, listed already as "el9"`},
+		{"target twice", "targets: [el9, el9]\n" + tcYAML(`"1.26.8"`, sha1), `targets[1]: target "el9" is listed twice`},
 		{"bad dependency", "requires: [\"foo >= \"]\n" + tcYAML(`"1.26.8"`, sha1), `requires[0]: "foo >= " is not a dependency`},
 		{"dir without version", "layout: {dir: go}\n" + tcYAML(`"1.26.8"`, sha1), `layout.dir: "go" must contain {version} or {series}`},
 		{"bad changelog date", tcYAML(`"1.26.8"`, sha1) + "    changelog:\n      - {date: 2026-13-01, changes: [x]}\n", `gotc.yaml:6:16: toolchains[0].changelog[0].date: "2026-13-01" is not a YYYY-MM-DD date`},

@@ -263,16 +263,22 @@ func (v *validator) goEnv() {
 }
 
 func (v *validator) targets() {
-	seen := map[string]bool{}
+	seen := map[string]string{}
 	for i, t := range v.c.Targets {
 		field := fmt.Sprintf("targets[%d]", i)
-		if _, err := ParseTarget(t); err != nil {
+		target, err := ParseTarget(t)
+		if err != nil {
 			v.errorf(field, "%v", err)
+			continue
 		}
-		if seen[t] {
+		switch first, dup := seen[target.Name]; {
+		case dup && first == t:
 			v.errorf(field, "target %q is listed twice", t)
+		case dup:
+			v.errorf(field, "target %q is %s, listed already as %q", t, target.Name, first)
+		default:
+			seen[target.Name] = t
 		}
-		seen[t] = true
 	}
 }
 

@@ -323,34 +323,31 @@ func TestDepsRules(t *testing.T) {
 	}
 }
 
-func TestGlibcVersions(t *testing.T) {
-	cases := []struct {
-		a, b string
-		want int
-	}{
-		{"2.34", "2.28", 1}, {"2.28", "2.34", -1}, {"2.3.4", "2.3", 1}, {"2.10", "2.9", 1}, {"2.34", "2.34", 0},
+// TestGlibcHelpers checks what verify takes from package abi: a broken
+// ELF body, the glibc requirements the deps check allows, and target
+// names as users write them.
+func TestGlibcHelpers(t *testing.T) {
+	v := &verifier{}
+	info, err := v.analyseELF("/usr/bin/x", []byte("\x7fELF"), strings.NewReader(" not really"), 15)
+	if err != nil || info.err == nil || info.file != nil {
+		t.Errorf("analyseELF of a broken ELF file = %+v, %v", info, err)
 	}
-	for _, c := range cases {
-		if got := compareGlibc(c.a, c.b); got != c.want {
-			t.Errorf("compareGlibc(%s, %s) = %d, want %d", c.a, c.b, got, c.want)
+	for _, m := range []string{"libc.so.6(GLIBC_2.34)(64bit)", "libm.so.6(GLIBC_2.29)", "ld-linux-x86-64.so.2(GLIBC_2.35)(64bit)", "libc.so.6()(64bit)", "rtld(GNU_HASH)", "libpthread.so.0", "ld64.so.2(GLIBC_2.17)(64bit)"} {
+		if !glibcRequirement(m) {
+			t.Errorf("%s is a glibc requirement", m)
 		}
 	}
-	if v, _, err := glibcNeed(strings.NewReader("\x7fELF not really"), 15); err == nil || v != "" {
-		t.Errorf("glibcNeed of a broken ELF file = %q, %v", v, err)
-	}
-	if glibcNumber("GLIBC_ABI_DT_RELR") != "2.36" || glibcNumber("GLIBC_2.28") != "2.28" {
-		t.Error("glibcNumber")
-	}
-	for _, m := range []string{"libc.so.6(GLIBC_2.34)(64bit)", "libm.so.6(GLIBC_2.29)", "ld-linux-x86-64.so.2(GLIBC_2.35)(64bit)"} {
-		if !glibcRequireRE.MatchString(m) {
-			t.Errorf("%s is a glibc symbol version requirement", m)
+	for _, m := range []string{"libcrypt.so.2(XCRYPT_2.0)(64bit)", "libtiff.so.6()(64bit)", "/bin/sh", "rtld"} {
+		if glibcRequirement(m) {
+			t.Errorf("%s is not a glibc requirement", m)
 		}
-	}
-	if glibcRequireRE.MatchString("libcrypt.so.2(XCRYPT_2.0)(64bit)") {
-		t.Error("libcrypt's versions are not glibc's")
 	}
 	if _, err := Targets([]string{"epel-7"}); err == nil {
 		t.Error("Targets accepted epel-7")
+	}
+	ts, err := Targets([]string{"el8", "epel-8", "rocky-9", "f43"})
+	if err != nil || len(ts) != 3 || ts[0].Name != "epel-8" || ts[1].Name != "epel-9" || ts[2].Name != "fedora-43" {
+		t.Errorf("Targets(el8, epel-8, rocky-9, f43) = %+v, %v", ts, err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/gotc-project/gotc/abi"
 	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/rpmread"
 	"github.com/gotc-project/gotc/rpmtag"
@@ -16,9 +17,16 @@ import (
 // /usr/local paths.
 var unsatisfiable = regexp.MustCompile(`^(/bin/rc|/usr/bin/rc|/bin/perl|/usr/bin/perl|perl\(.*\)|libtiff.*|/usr/local/.*)$`)
 
-// glibcSoname matches what a dynamically linked program may require of
-// glibc: its sonames (with symbol versions) and rtld features.
-var glibcSoname = regexp.MustCompile(`^((libc|libm|libpthread|libdl|librt|libresolv|libutil|ld-linux[-a-z0-9_.]*|ld64)\.so(\.[0-9]+)*(\(.*\))*|rtld\(.*\))$`)
+// glibcRequirement reports what a dynamically linked program may require
+// of glibc: one of its libraries (abi.IsGlibcLibrary), with or without
+// a symbol version, or an rtld feature.
+func glibcRequirement(name string) bool {
+	if strings.HasPrefix(name, "rtld(") && strings.HasSuffix(name, ")") {
+		return true
+	}
+	soname, _, _ := strings.Cut(name, "(")
+	return abi.IsGlibcLibrary(soname)
+}
 
 // fileDeps maps Requires and Provides (by index in the package's lists)
 // to the files rpmbuild recorded as their origin (FILEDEPENDSX,
@@ -113,7 +121,7 @@ func (v *verifier) checkDeps(p *pkgInfo) {
 			v.add(p, findings.Error, CheckDeps, "", "Requires %s, which no base system provides (leaked from testdata or a source tree?)", r)
 			continue
 		}
-		if p.plan != nil && !allowed[r.Name] && !glibcSoname.MatchString(r.Name) {
+		if p.plan != nil && !allowed[r.Name] && !glibcRequirement(r.Name) {
 			v.add(p, findings.Warning, CheckDeps, "", "unexpected Requires %s (not the package chain, /bin/sh, update-alternatives, glibc or a configured requirement)", r)
 		}
 	}

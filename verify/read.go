@@ -55,25 +55,6 @@ const maxGoEnv = 64 << 10
 // ~7 KB.
 const maxSpec = 1 << 20
 
-// payloadBound is the decompression bound: four times the header's SIZE
-// plus the cpio framing of every header entry and 1 MiB of slack. A
-// payload that decompresses to more is not followed.
-func payloadBound(p *rpmread.Package) int64 {
-	size := p.Size
-	if size < 0 {
-		size = 0
-	}
-	slack := int64(1 << 20)
-	for _, f := range p.Files {
-		slack += 110 + int64(len(f.Path)) + 8 + 4
-	}
-	bound := 4*size + slack
-	if bound > rpmread.DefaultMaxPayloadSize || bound < 0 {
-		bound = rpmread.DefaultMaxPayloadSize
-	}
-	return bound
-}
-
 // read opens one package, resolves its plan and reads its payload once,
 // recording integrity and structure findings.
 func (v *verifier) read(file string) (*pkgInfo, error) {
@@ -90,7 +71,7 @@ func (v *verifier) read(file string) (*pkgInfo, error) {
 	if err != nil {
 		return nil, &InputError{File: file, Err: trimFile(err, file)}
 	}
-	bound := payloadBound(probe.Package)
+	bound := probe.Package.PayloadBound()
 	probe.Close()
 	r, err := rpmread.OpenOptions(file, rpmread.Options{MaxPayloadSize: bound})
 	if err != nil {
@@ -317,7 +298,7 @@ func (v *verifier) readBody(p *pkgInfo, e *rpmread.Entry, f *rpmread.File) error
 		return err
 	}
 	if n == 4 && string(magic[:]) == "\x7fELF" && v.wantELF(p, e.Path) {
-		info, err := v.analyseELF(p, e.Path, magic[:], body, e.Size)
+		info, err := v.analyseELF(e.Path, magic[:], body, e.Size)
 		if err != nil {
 			return err
 		}

@@ -359,7 +359,7 @@ func TestABI(t *testing.T) {
 		if spool {
 			// Large ELF files are analysed from a temporary file.
 			defer func(n int64) { maxELFInMemory = n }(maxELFInMemory)
-			maxELFInMemory = 0
+			maxELFInMemory = 1
 		}
 		spoolDir := t.TempDir()
 		rep := mustVerify(t, []string{main}, Options{Config: f.cfg, Targets: epel(t, "epel-8"), TempDir: spoolDir})

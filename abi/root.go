@@ -1,0 +1,270 @@
+package abi
+
+import (
+	"debug/elf"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"syscall"
+)
+
+// ErrNoGlibc: the root has no libc.so.6 for the architecture asked for.
+var ErrNoGlibc = errors.New("no libc.so.6")
+
+// Glibc is the glibc a root file system really has, read from the
+// version definitions of its libc.so.6.
+type Glibc struct {
+	// Path is where libc.so.6 was found, inside the root:
+	// "/usr/lib64/libc.so.6".
+	Path    string `json:"path"`
+	Machine string `json:"machine"`
+	// Release is the newest GLIBC_x.y libc.so.6 defines: "2.34".
+	Release string `json:"release"`
+	// Versions are every GLIBC_ version libc.so.6 defines, markers such
+	// as GLIBC_ABI_DT_RELR included, by release.
+	Versions []string `json:"versions"`
+}
+
+// has reports whether the root's glibc satisfies a need the way the
+// dynamic linker checks it: libc.so.6 must define the version itself;
+// for glibc's other libraries, whose definitions are not read, a dated
+// version no newer than Release is taken as defined.
+func (g *Glibc) has(n Need) bool {
+	if slices.Contains(g.Versions, n.Version) {
+		return true
+	}
+	if n.Library == "libc.so.6" {
+		return false
+	}
+	return n.Release != "" && Compare(n.Release, g.Release) <= 0
+}
+
+// Root is a root file system whose glibc is read, safely: every path is
+// resolved inside the root the way the kernel resolves it in a chroot
+// (symlinks followed, absolute targets and ".." kept inside the root),
+// and opened through os.Root, so a hostile root cannot make Root read a
+// file outside it, block on a FIFO or follow a loop for ever.
+type Root struct {
+	dir   string
+	root  *os.Root
+	glibc map[arch]*Glibc
+	errs  map[arch]error
+}
+
+// OpenRoot opens the root file system at dir ("/" for the running
+// system).
+func OpenRoot(dir string) (*Root, error) {
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("root %s: %w", dir, err)
+	}
+	return &Root{dir: dir, root: r, glibc: map[arch]*Glibc{}, errs: map[arch]error{}}, nil
+}
+
+// Dir is the root's directory as given to OpenRoot.
+func (r *Root) Dir() string { return r.dir }
+
+// Close releases the root.
+func (r *Root) Close() error { return r.root.Close() }
+
+// multiarch are Debian's library directories by architecture.
+var multiarch = map[string]string{
+	"x86-64": "x86_64-linux-gnu", "i386": "i386-linux-gnu", "x32": "x86_64-linux-gnux32",
+	"aarch64": "aarch64-linux-gnu", "arm": "arm-linux-gnueabihf", "ppc64le": "powerpc64le-linux-gnu",
+	"ppc64": "powerpc64-linux-gnu", "s390x": "s390x-linux-gnu", "riscv64": "riscv64-linux-gnu",
+	"loongarch64": "loongarch64-linux-gnu",
+}
+
+// candidates are the places libc.so.6 is looked for, in order: Fedora
+// and Enterprise Linux (usr/lib64, lib64 for 64-bit, usr/lib, lib for
+// 32-bit), Debian's multiarch directories, then the rest.
+func candidates(a arch) []string {
+	var dirs []string
+	if a.class == elf.ELFCLASS64 {
+		dirs = append(dirs, "usr/lib64", "lib64")
+	}
+	if t, ok := multiarch[a.String()]; ok {
+		dirs = append(dirs, "usr/lib/"+t, "lib/"+t)
+	}
+	dirs = append(dirs, "usr/lib", "lib")
+	if a.class != elf.ELFCLASS64 {
+		dirs = append(dirs, "usr/lib64", "lib64")
+	}
+	out := make([]string, len(dirs))
+	for i, d := range dirs {
+		out[i] = d + "/libc.so.6"
+	}
+	return out
+}
+
+// Glibc returns the glibc of the root for f's architecture, read once
+// per architecture. The error wraps ErrNoGlibc when no libc.so.6 of that
+// architecture is in the usual places.
+func (r *Root) Glibc(f *File) (*Glibc, error) {
+	if g, ok := r.glibc[f.arch]; ok {
+		return g, nil
+	}
+	if err, ok := r.errs[f.arch]; ok {
+		return nil, err
+	}
+	g, err := r.find(f.arch)
+	if err != nil {
+		r.errs[f.arch] = err
+		return nil, err
+	}
+	r.glibc[f.arch] = g
+	return g, nil
+}
+
+func (r *Root) find(a arch) (*Glibc, error) {
+	var notes []string
+	for _, c := range candidates(a) {
+		g, err := r.read(c, a)
+		if err == nil {
+			return g, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			notes = append(notes, err.Error())
+		}
+	}
+	why := ""
+	if len(notes) > 0 {
+		why = " (" + strings.Join(notes, "; ") + ")"
+	}
+	return nil, fmt.Errorf("%s: %w for %s in the usual places%s", r.dir, ErrNoGlibc, a, why)
+}
+
+// read opens name inside the root and reads its version definitions.
+// It fails with an error wrapping fs.ErrNotExist when name is not
+// there, and when the file is of another architecture.
+func (r *Root) read(name string, a arch) (*Glibc, error) {
+	resolved, err := resolve(r.root, name)
+	if err != nil {
+		return nil, err
+	}
+	// O_NONBLOCK: a FIFO planted as libc.so.6 must not block the open.
+	fh, err := r.root.OpenFile(resolved, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("/%s: %w", name, unwrapPath(err))
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("/%s: %w", name, err)
+	}
+	if !st.Mode().IsRegular() && resolved == name {
+		return nil, fmt.Errorf("/%s is not a regular file", name)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("/%s resolves to /%s, which is not a regular file", name, resolved)
+	}
+	f, err := openELF(fh, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("/%s: %w", name, err)
+	}
+	if f.arch() != a {
+		return nil, fmt.Errorf("/%s: %w (another architecture)", name, fs.ErrNotExist)
+	}
+	defs, err := f.versionDefs()
+	if err != nil {
+		return nil, fmt.Errorf("/%s: %w", name, err)
+	}
+	g := &Glibc{Path: "/" + resolved, Machine: a.String()}
+	for _, d := range defs {
+		if d.flags&verFlgBase != 0 || !strings.HasPrefix(d.name, "GLIBC_") {
+			continue
+		}
+		g.Versions = append(g.Versions, d.name)
+		if v, ok := strings.CutPrefix(d.name, "GLIBC_"); ok && numeric(v) && (g.Release == "" || Compare(v, g.Release) > 0) {
+			g.Release = v
+		}
+	}
+	if g.Release == "" {
+		return nil, fmt.Errorf("/%s defines no GLIBC_x.y version: not glibc's libc", name)
+	}
+	slices.SortFunc(g.Versions, func(x, y string) int {
+		rx, okx := Release(x)
+		ry, oky := Release(y)
+		switch {
+		case okx && oky:
+			if c := Compare(rx, ry); c != 0 {
+				return c
+			}
+		case okx:
+			return -1
+		case oky:
+			return 1
+		}
+		return strings.Compare(x, y)
+	})
+	return g, nil
+}
+
+// maxLinks is how many symlinks resolve follows, as Linux's MAXSYMLINKS.
+const maxLinks = 40
+
+// resolve resolves name, relative to the root, component by component
+// as the kernel does inside a chroot: a symlink is read and its target
+// followed, an absolute target starts again at the root and ".." at the
+// root stays there. It returns the resolved relative path, which has no
+// symlinks left (os.Root still refuses an escape should the tree change
+// meanwhile).
+func resolve(root *os.Root, name string) (string, error) {
+	todo := strings.Split(name, "/")
+	var done []string
+	links := 0
+	for len(todo) > 0 {
+		c := todo[0]
+		todo = todo[1:]
+		switch c {
+		case "", ".":
+			continue
+		case "..":
+			if len(done) > 0 {
+				done = done[:len(done)-1]
+			}
+			continue
+		}
+		cur := path.Join(append(slices.Clone(done), c)...)
+		st, err := root.Lstat(cur)
+		if err != nil {
+			return "", fmt.Errorf("/%s: %w", name, unwrapPath(err))
+		}
+		if st.Mode()&fs.ModeSymlink != 0 {
+			if links++; links > maxLinks {
+				return "", fmt.Errorf("/%s: too many levels of symbolic links", name)
+			}
+			target, err := root.Readlink(cur)
+			if err != nil {
+				return "", fmt.Errorf("/%s: %w", name, unwrapPath(err))
+			}
+			if strings.HasPrefix(target, "/") {
+				done = nil
+			}
+			todo = append(strings.Split(target, "/"), todo...)
+			continue
+		}
+		if len(todo) > 0 && !st.IsDir() {
+			return "", fmt.Errorf("/%s: /%s is not a directory", name, cur)
+		}
+		done = append(done, c)
+	}
+	if len(done) == 0 {
+		return ".", nil
+	}
+	return path.Join(done...), nil
+}
+
+// unwrapPath drops the *fs.PathError around err, whose path is relative
+// to the root and confusing in a message.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
