@@ -127,8 +127,13 @@ var PayloadRPMLibDeps = []string{
 }
 
 // Compare returns the differences between packages a and b, in a
-// deterministic order: lead and signature header (strict only), then
-// ComparePackages's.
+// deterministic order: lead and signature header (strict only), then the
+// main headers' tags in ascending tag number, then dependencies by list
+// and entry, then scriptlets, then files by path.
+//
+// Compare reads headers only. Whether the payloads are intact is the
+// caller's to check (Reader.Verify), since the file list it compares is
+// what the header records, not what the payload holds.
 func Compare(a, b *rpmread.Reader, opt Options) []Difference {
 	var c comparer
 	c.opt = opt
@@ -137,15 +142,6 @@ func Compare(a, b *rpmread.Reader, opt Options) []Difference {
 		c.header(KindSignature, a.Signature, b.Signature, sigTagName, func(int) bool { return false })
 	}
 	c.pkg(a.Package, b.Package)
-	return c.out
-}
-
-// ComparePackages returns the differences between the main headers of a
-// and b: tags in ascending tag number, then dependencies by list and
-// entry, then scriptlets, then files by path.
-func ComparePackages(a, b *rpmread.Package, opt Options) []Difference {
-	c := comparer{opt: opt}
-	c.pkg(a, b)
 	return c.out
 }
 

@@ -85,48 +85,24 @@
 //
 // File.Digest is FILEDIGESTS as stored: hex, "" where rpm stores none
 // (directories, symlinks, ghosts, devices). rpm -q --dump prints such
-// entries as zeros of the algorithm's length; Package.DumpDigest does the
-// same. The JSON view prints "" for them (and for an all-zero digest).
+// entries as zeros of the algorithm's length. The JSON view prints "" for
+// them (and for an all-zero digest).
 //
-// # JSON view
+// # Views
 //
-// WriteJSON prints an array with one object per package, two-space
-// indentation, keys in this order; the same package always gives the same
-// bytes:
+// WriteJSON prints an array with one JSONPackage per package, WriteText
+// what rpm -qip, rpm -q --requires (and the other dependency lists),
+// --scripts and -qlv print, with times in UTC, file marks and the
+// digests; docs/inspect.md in the repository describes every field. The
+// same package always gives the same bytes.
 //
-//	{
-//	  "name": "go-toolchain", "epoch": null | 1, "version": "1.26.0",
-//	  "release": "1.fc44", "arch": "x86_64", "summary": "...",
-//	  "license": "BSD-3-Clause", "sourcerpm": "...src.rpm",
-//	  "buildtime": 1767225600, "payloadcompressor": "zstd",
-//	  "requires":  [{"name": "/bin/sh", "flags": ["interp", "post"], "version": ""}],
-//	  "provides":  [...], "conflicts": [...], "obsoletes": [...],
-//	  "scripts": {"pre": "", "post": "...", "preun": "", "postun": "",
-//	              "pretrans": "", "posttrans": ""},
-//	  "files": [{"path": "/usr/bin/go", "size": 123, "mode": 33261,
-//	             "mtime": 1767225600, "digest": "…hex…" | "",
-//	             "flags": ["config", "noreplace"], "user": "root",
-//	             "group": "root", "link": ""}]
-//	}
+// # Whole packages
 //
-// Lists are [] when empty, never null. Dependency "flags" are names, not
-// the number: the comparison first ("LT", "GT", "EQ", "LE", "GE"), then
-// the other sense bits in ascending bit order by rpm's names: "posttrans",
-// "prereq", "pretrans", "interp", "pre", "post", "preun", "postun",
-// "verify", "find-requires", "find-provides", "triggerin", "triggerun",
-// "triggerpostun", "missingok", "preuntrans", "postuntrans", "rpmlib",
-// "triggerprein", "keyring", "config", "meta"; an unknown bit appears as
-// "0x…". File "flags" likewise: "config", "doc", "icon", "missingok",
-// "noreplace", "specfile", "ghost", "license", "readme", "exclude",
-// "unpatched", "pubkey", "artifact". "mode" is the full st_mode in
-// decimal (33261 = 0100755). Scripts hold the body text, "" when absent
-// or when the scriptlet is only a program ("%post -p /sbin/ldconfig"); the
-// program is in Package.Scripts[...].Interpreter.
-//
-// # Text view
-//
-// WriteText prints what rpm -qip and rpm -qlvp print, with times in UTC and
-// without the install date and signature lines.
+// Open refuses a file shorter than the length its headers record
+// (Reader.RecordedLength) with ErrTruncated, before reading any payload.
+// VerifyHeader checks the header digests alone (what rpm checks on every
+// read); Verify checks everything rpm -K --nosignature checks, reading
+// the stored payload without decompressing it.
 //
 // # rpm quirks the tests pin down (rpm 4.18)
 //

@@ -35,6 +35,9 @@ type File struct {
 	RDev   uint16
 	Lang   string
 	Color  uint32
+	// Caps is the file's capabilities (FILECAPS) in cap_from_text form,
+	// "" when it has none.
+	Caps string
 }
 
 // IsDir, IsRegular and IsSymlink test the file type bits of Mode.
@@ -90,6 +93,7 @@ type Package struct {
 	Source bool
 
 	hdr   *Header
+	sig   *Header       // the signature header, for Digests and Signatures
 	links map[int][]int // file index → its hardlink set
 }
 
@@ -245,7 +249,7 @@ func readFiles(h *Header) ([]File, error) {
 	}
 	var err error
 	var sizes, modes, mtimes, flags, inodes, devices, rdevs, colors []uint64
-	var digests, users, groups, links, langs []string
+	var digests, users, groups, links, langs, caps []string
 	for _, a := range []struct {
 		dst *[]uint64
 		tag int
@@ -271,7 +275,7 @@ func readFiles(h *Header) ([]File, error) {
 		tag int
 	}{
 		{&digests, rpmtag.FileDigests}, {&users, rpmtag.FileUserName}, {&groups, rpmtag.FileGroupName},
-		{&links, rpmtag.FileLinkTos}, {&langs, rpmtag.FileLangs},
+		{&links, rpmtag.FileLinkTos}, {&langs, rpmtag.FileLangs}, {&caps, rpmtag.FileCaps},
 	} {
 		if *a.dst, err = strs(a.tag); err != nil {
 			return nil, err
@@ -309,26 +313,10 @@ func readFiles(h *Header) ([]File, error) {
 			RDev:   uint16(at(rdevs, i)),
 			Lang:   st(langs, i),
 			Color:  uint32(at(colors, i)),
+			Caps:   st(caps, i),
 		}
 	}
 	return files, nil
-}
-
-// DumpDigest returns the digest as rpm -q --dump prints it: the stored
-// hex digest, or zeros of the algorithm's hex length where none is stored.
-func (p *Package) DumpDigest(f *File) string {
-	if f.Digest != "" {
-		return f.Digest
-	}
-	n := 32
-	if h := p.NewFileHash(); h != nil {
-		n = h.Size() * 2
-	}
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = '0'
-	}
-	return string(b)
 }
 
 // hardlinkSets groups the indexes of regular, non-ghost files that share

@@ -15,8 +15,6 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
 	"github.com/ulikunitz/xz/lzma"
-
-	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // Limits of the cpio parser.
@@ -92,14 +90,8 @@ func (r *Reader) Payload() (*PayloadReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr := &countingReader{r: dec, limit: r.opts.MaxPayloadSize}
-	if alt := r.Header.Strings(rpmtag.PayloadDigestAlt); alt != nil {
-		algo, ok := r.Header.Int(rpmtag.PayloadDigestAlgo)
-		if !ok {
-			algo = rpmtag.HashAlgoSHA256
-		}
-		cr.digest = newHash(algo)
-	}
+	cr := &countingReader{r: dec, limit: r.opts.MaxPayloadSize,
+		hashes: coverHashes(r.Signature, r.Header, coverArchive)}
 	p := &PayloadReader{
 		pkg:      r.Package,
 		raw:      r.raw,
@@ -226,7 +218,7 @@ type countingReader struct {
 	r      io.Reader
 	n      int64
 	limit  int64
-	digest hash.Hash
+	hashes map[uint64]hash.Hash // by algorithm, for the digests recorded
 	eof    bool
 }
 
@@ -240,9 +232,7 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	}
 	n, err := c.r.Read(b)
 	c.n += int64(n)
-	if c.digest != nil && n > 0 {
-		c.digest.Write(b[:n])
-	}
+	multiWrite(c.hashes, b[:n])
 	if c.n > c.limit {
 		return n, formatErr("payload", c.n, ErrTooLarge, "uncompressed payload exceeds %d bytes", c.limit)
 	}

@@ -236,6 +236,12 @@ const (
 	SenseMeta          = 1 << 29
 )
 
+// Main header tags of rpm's package format 6 (rpm 6.0), added for rpmread.
+const (
+	PayloadSize    = 5112 // size of the payload as stored (compressed)
+	PayloadSizeAlt = 5113 // size of the uncompressed payload (cpio)
+)
+
 // Signature header tag added for rpmwrite.
 const (
 	SigReservedSpace = 1008 // zero bytes kept free for a later rpmsign

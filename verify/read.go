@@ -96,12 +96,8 @@ func (v *verifier) read(file string) (*pkgInfo, error) {
 		return nil, &InputError{File: file, Err: trimFile(err, file)}
 	}
 	defer r.Close()
-	// A file shorter than its signature header says whose payload then
-	// fails to decode is truncated: unusable input, not a finding.
-	var truncated error
-	if want, ok := recordedSize(r); ok && fi.Size() < r.HeaderOffset+want {
-		truncated = &InputError{File: file, Err: fmt.Errorf("truncated: %d bytes, the signature header records %d", fi.Size(), r.HeaderOffset+want)}
-	}
+	// rpmread.Open refused a file shorter than its headers record: a
+	// truncated package is unusable input, not a finding.
 
 	p := &pkgInfo{file: file, pkg: r.Package, nevra: r.Package.NEVRA(), index: map[string]int{}}
 	for i, f := range p.pkg.Files {
@@ -113,21 +109,10 @@ func (v *verifier) read(file string) (*pkgInfo, error) {
 		return nil, err
 	}
 	v.checkHeaderStructure(p)
-	if err := v.readPayload(p, r, bound, truncated); err != nil {
+	if err := v.readPayload(p, r, bound); err != nil {
 		return nil, err
 	}
 	return p, nil
-}
-
-// recordedSize is the header+payload size the signature records.
-func recordedSize(r *rpmread.Reader) (int64, bool) {
-	if v, ok := r.Signature.Int(rpmtag.SigLongSize); ok {
-		return int64(v), true
-	}
-	if v, ok := r.Signature.Int(rpmtag.SigSize); ok {
-		return int64(v), true
-	}
-	return 0, false
 }
 
 // unwrapPath drops the path from an *os.PathError, which InputError
@@ -195,13 +180,8 @@ func hasDotDot(p string) bool {
 // readPayload streams the payload once: every entry is matched with the
 // header, every regular file hashed and its size compared, go.env and
 // ELF version needs kept; then the package digests are checked.
-// truncated, when not nil, is returned instead of findings if the
-// payload does not decode.
-func (v *verifier) readPayload(p *pkgInfo, r *rpmread.Reader, bound int64, truncated error) error {
+func (v *verifier) readPayload(p *pkgInfo, r *rpmread.Reader, bound int64) error {
 	pr, err := r.Payload()
-	if err != nil && truncated != nil {
-		return truncated
-	}
 	if err != nil {
 		v.add(p, Error, CheckIntegrity, "", "payload cannot be read: %v", payloadMessage(err))
 		v.checkDigests(p, r, true)
@@ -256,9 +236,6 @@ func (v *verifier) readPayload(p *pkgInfo, r *rpmread.Reader, bound int64, trunc
 		if payloadErr != nil {
 			break
 		}
-	}
-	if payloadErr != nil && truncated != nil {
-		return truncated
 	}
 	switch {
 	case payloadErr == nil:

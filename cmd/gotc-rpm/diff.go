@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 
 	"github.com/spf13/pflag"
@@ -41,6 +42,11 @@ func runDiff(args []string, stdout, stderr io.Writer) error {
 			return &cli.ExitError{Code: cli.ExitUsage, Err: err}
 		}
 		defer r.Close()
+		// Equal headers say nothing of a damaged payload: check the
+		// package's digests (the stored payload is read, not unpacked).
+		if err := r.Verify(); err != nil {
+			return &cli.ExitError{Code: cli.ExitUsage, Err: fmt.Errorf("%s: %w", path, err)}
+		}
 		rs[i] = r
 	}
 	diffs := rpmdiff.Compare(rs[0], rs[1], rpmdiff.Options{Strict: o.Strict})

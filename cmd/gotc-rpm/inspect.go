@@ -34,8 +34,13 @@ func runInspect(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return &cli.ExitError{Code: cli.ExitUsage, Err: err}
 		}
-		pkgs = append(pkgs, r.Package)
+		// Like rpm -qp: a header that fails its digest is not shown.
+		err = r.VerifyHeader()
 		r.Close()
+		if err != nil {
+			return &cli.ExitError{Code: cli.ExitUsage, Err: fmt.Errorf("%s: %w", path, err)}
+		}
+		pkgs = append(pkgs, r.Package)
 	}
 	w := bufio.NewWriter(stdout)
 	if o.JSON {
