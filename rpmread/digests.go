@@ -20,33 +20,50 @@ type Digest struct {
 	Value string
 }
 
-// digestCover says what bytes a digest is computed over.
-type digestCover int
+// Scope says what bytes a check covers.
+type Scope int
 
+// Scopes of a CheckResult.
 const (
-	coverHeader        digestCover = iota // the main header
-	coverPayload                          // the stored (compressed) payload
-	coverArchive                          // the uncompressed payload (cpio)
-	coverHeaderPayload                    // main header and stored payload
+	ScopeHeader        Scope = iota // the main header
+	ScopePayload                    // the payload as stored (compressed)
+	ScopeArchive                    // the uncompressed payload (cpio)
+	ScopeHeaderPayload              // main header and stored payload (legacy)
+	ScopeSignature                  // an OpenPGP signature
 )
 
 // digestSpec describes one digest tag. The order of digestSpecs is the
-// order of rpm -Kv: header digests, payload digests, legacy digests,
-// strongest first within each.
+// order of rpm -Kv (rpm's lib/rpmvs.cc sorts by what a digest covers,
+// then strongest algorithm first): header digests, stored-payload
+// digests, then those over the uncompressed payload, which rpm -K does
+// not check, and the legacy MD5.
 type digestSpec struct {
 	name  string // without the algorithm for payload digests
 	tag   int
 	sig   bool
-	cover digestCover
+	cover Scope
 	algo  uint64 // 0: PAYLOADDIGESTALGO, SHA256 when absent
 }
 
 var digestSpecs = []digestSpec{
-	{"header SHA256", rpmtag.SigSHA256, true, coverHeader, rpmtag.HashAlgoSHA256},
-	{"header SHA1", rpmtag.SigSHA1, true, coverHeader, rpmtag.HashAlgoSHA1},
-	{"payload", rpmtag.PayloadDigest, false, coverPayload, 0},
-	{"uncompressed payload", rpmtag.PayloadDigestAlt, false, coverArchive, 0},
-	{"header+payload MD5", rpmtag.SigMD5, true, coverHeaderPayload, rpmtag.HashAlgoMD5},
+	{"header SHA3-256", rpmtag.SigSHA3_256, true, ScopeHeader, rpmtag.HashAlgoSHA3_256},
+	{"header SHA256", rpmtag.SigSHA256, true, ScopeHeader, rpmtag.HashAlgoSHA256},
+	{"header SHA1", rpmtag.SigSHA1, true, ScopeHeader, rpmtag.HashAlgoSHA1},
+	{"payload SHA3-256", rpmtag.PayloadSHA3_256, false, ScopePayload, rpmtag.HashAlgoSHA3_256},
+	{"payload SHA512", rpmtag.PayloadSHA512, false, ScopePayload, rpmtag.HashAlgoSHA512},
+	{"payload", rpmtag.PayloadDigest, false, ScopePayload, 0},
+	{"uncompressed payload SHA3-256", rpmtag.PayloadSHA3_256Alt, false, ScopeArchive, rpmtag.HashAlgoSHA3_256},
+	{"uncompressed payload SHA512", rpmtag.PayloadSHA512Alt, false, ScopeArchive, rpmtag.HashAlgoSHA512},
+	{"uncompressed payload", rpmtag.PayloadDigestAlt, false, ScopeArchive, 0},
+	{"header+payload MD5", rpmtag.SigMD5, true, ScopeHeaderPayload, rpmtag.HashAlgoMD5},
+}
+
+// legacyIgnored reports what rpm's rpmvsInit calls the v6 heuristic: a
+// signature header with RESERVED (999) and the SHA3-256 digest (279) is
+// rpm 6 format, and rpm ignores its tags numbered 1000 and up (the v3
+// sizes, MD5 and header+payload signatures), which format 6 forbids.
+func legacyIgnored(sig *Header) bool {
+	return sig.Has(rpmtag.SigReserved) && sig.Has(rpmtag.SigSHA3_256)
 }
 
 // signatureSpecs are the OpenPGP signature tags of the signature header.
@@ -98,10 +115,14 @@ func (s digestSpec) value(sig, main *Header) (string, bool) {
 
 // Digests returns the digests the package records, in rpm -Kv order:
 // over the header, over the payload as stored, over the uncompressed
-// payload, and the legacy ones over both.
+// payload, and the legacy one over both (left out of an rpm 6 format
+// package, where rpm ignores it).
 func (p *Package) Digests() []Digest {
 	var out []Digest
 	for _, s := range digestSpecs {
+		if s.sig && s.tag >= 1000 && legacyIgnored(p.sig) {
+			continue
+		}
 		if v, ok := s.value(p.sig, p.hdr); ok {
 			out = append(out, Digest{Name: s.specName(p.hdr), Tag: s.tag, Signature: s.sig, Value: v})
 		}
@@ -136,6 +157,10 @@ func hashName(algo uint64) string {
 		return "SHA384"
 	case rpmtag.HashAlgoSHA512:
 		return "SHA512"
+	case rpmtag.HashAlgoSHA3_256:
+		return "SHA3-256"
+	case rpmtag.HashAlgoSHA3_512:
+		return "SHA3-512"
 	}
 	return fmt.Sprintf("digest(algo %d)", algo)
 }

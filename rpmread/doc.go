@@ -88,6 +88,22 @@
 // entries as zeros of the algorithm's length. The JSON view prints "" for
 // them (and for an all-zero digest).
 //
+// # rpm 6's package format
+//
+// Format 6 packages (RPMFORMAT 6, rpm 6.0's default) are read like any
+// other: LONGFILESIZES and LONGSIZE, the stripped "07070X" payload, the
+// MIME types (File.MIME), SOURCENEVR. Check verifies every digest rpm 6
+// records — the header's SHA3-256 (signature tag 279) and SHA256, the
+// payload's SHA3-256, SHA512 and SHA256 as stored and (when decoded) as
+// uncompressed — and the payload sizes of the main header (5112, 5113).
+// Signatures are not checked here; AddPayloadHash lets a verifier of the
+// legacy header+payload signatures see the stored payload in the same
+// pass (the header signatures cover Header.Raw alone).
+//
+// A package without a PAYLOADCOMPRESSOR tag and a plain cpio payload
+// (rpmbuild's "w.ufdio") is read as rpm reads it: rpm's gzip reader is
+// zlib's, which passes data without the gzip magic through.
+//
 // # Views
 //
 // WriteJSON prints an array with one JSONPackage per package, WriteText

@@ -146,8 +146,10 @@ func rpmQuery(t testing.TB, pkg string, args ...string) string {
 }
 
 // payloadDefines maps PAYLOADCOMPRESSOR names to the _binary_payload
-// setting that makes rpmbuild use them.
+// setting that makes rpmbuild use them; "none" is rpmbuild's plain cpio
+// payload ("w.ufdio"), which has no PAYLOADCOMPRESSOR tag at all.
 var payloadDefines = map[string]string{
+	"none":  "w.ufdio",
 	"gzip":  "w9.gzdio",
 	"xz":    "w6.xzdio",
 	"lzma":  "w6.lzdio",

@@ -14,34 +14,37 @@ import (
 // "gotc-rpm inspect --json". Field order and names are part of the
 // interface; see doc.go for the schema.
 type JSONPackage struct {
-	Name              string           `json:"name"`
-	Epoch             *uint32          `json:"epoch"`
-	Version           string           `json:"version"`
-	Release           string           `json:"release"`
-	Arch              string           `json:"arch"`
-	Summary           string           `json:"summary"`
-	Description       string           `json:"description"`
-	License           string           `json:"license"`
-	Group             string           `json:"group"`
-	URL               string           `json:"url"`
-	Vendor            string           `json:"vendor"`
-	Packager          string           `json:"packager"`
-	SourceRPM         string           `json:"sourcerpm"`
-	BuildTime         int64            `json:"buildtime"`
-	BuildHost         string           `json:"buildhost"`
-	Size              int64            `json:"size"`
-	PayloadFormat     string           `json:"payloadformat"`
-	PayloadCompressor string           `json:"payloadcompressor"`
-	PayloadFlags      string           `json:"payloadflags"`
-	Requires          []JSONDependency `json:"requires"`
-	Provides          []JSONDependency `json:"provides"`
-	Conflicts         []JSONDependency `json:"conflicts"`
-	Obsoletes         []JSONDependency `json:"obsoletes"`
-	Recommends        []JSONDependency `json:"recommends"`
-	Suggests          []JSONDependency `json:"suggests"`
-	Supplements       []JSONDependency `json:"supplements"`
-	Enhances          []JSONDependency `json:"enhances"`
-	Scripts           JSONScripts      `json:"scripts"`
+	Name              string  `json:"name"`
+	Epoch             *uint32 `json:"epoch"`
+	Version           string  `json:"version"`
+	Release           string  `json:"release"`
+	Arch              string  `json:"arch"`
+	Summary           string  `json:"summary"`
+	Description       string  `json:"description"`
+	License           string  `json:"license"`
+	Group             string  `json:"group"`
+	URL               string  `json:"url"`
+	Vendor            string  `json:"vendor"`
+	Packager          string  `json:"packager"`
+	SourceRPM         string  `json:"sourcerpm"`
+	BuildTime         int64   `json:"buildtime"`
+	BuildHost         string  `json:"buildhost"`
+	Size              int64   `json:"size"`
+	PayloadFormat     string  `json:"payloadformat"`
+	PayloadCompressor string  `json:"payloadcompressor"`
+	PayloadFlags      string  `json:"payloadflags"`
+	// Format is RPMFORMAT (6), null when absent.
+	Format      *int             `json:"rpmformat"`
+	SourceNEVR  string           `json:"sourcenevr"`
+	Requires    []JSONDependency `json:"requires"`
+	Provides    []JSONDependency `json:"provides"`
+	Conflicts   []JSONDependency `json:"conflicts"`
+	Obsoletes   []JSONDependency `json:"obsoletes"`
+	Recommends  []JSONDependency `json:"recommends"`
+	Suggests    []JSONDependency `json:"suggests"`
+	Supplements []JSONDependency `json:"supplements"`
+	Enhances    []JSONDependency `json:"enhances"`
+	Scripts     JSONScripts      `json:"scripts"`
 	// Interpreters holds each scriptlet's program and arguments joined
 	// by spaces ("/bin/sh", "<lua>"), "" where the package has none.
 	Interpreters JSONScripts  `json:"interpreters"`
@@ -92,6 +95,7 @@ type JSONFile struct {
 	Link   string   `json:"link"`
 	Lang   string   `json:"lang"`
 	Caps   string   `json:"caps"`
+	MIME   string   `json:"mime"`
 }
 
 // JSON returns the JSON view of p. Lists are never nil, so they encode as
@@ -105,6 +109,7 @@ func (p *Package) JSON() JSONPackage {
 		Group: p.Group, URL: p.URL, Vendor: p.Vendor, Packager: p.Packager,
 		SourceRPM: p.SourceRPM, BuildTime: p.BuildTime, BuildHost: p.BuildHost, Size: p.Size,
 		PayloadFormat: p.PayloadFormat, PayloadCompressor: p.PayloadCompressor, PayloadFlags: p.PayloadFlags,
+		SourceNEVR:   p.SourceNEVR,
 		Requires:     jsonDeps(p.Requires),
 		Provides:     jsonDeps(p.Provides),
 		Conflicts:    jsonDeps(p.Conflicts),
@@ -119,6 +124,10 @@ func (p *Package) JSON() JSONPackage {
 		Digests:      []JSONDigest{},
 		Signatures:   append([]string{}, p.Signatures()...),
 	}
+	if p.Format != 0 {
+		f := p.Format
+		j.Format = &f
+	}
 	for _, d := range p.Digests() {
 		j.Digests = append(j.Digests, JSONDigest{Name: d.Name, Tag: d.Tag, Value: d.Value})
 	}
@@ -130,7 +139,7 @@ func (p *Package) JSON() JSONPackage {
 		j.Files[i] = JSONFile{
 			Path: f.Path, Size: f.Size, Mode: f.Mode, MTime: f.MTime, Digest: d,
 			Flags: FileFlagNames(f.Flags), User: f.User, Group: f.Group, Link: f.LinkTo,
-			Lang: f.Lang, Caps: f.Caps,
+			Lang: f.Lang, Caps: f.Caps, MIME: f.MIME,
 		}
 	}
 	return j

@@ -38,6 +38,9 @@ type File struct {
 	// Caps is the file's capabilities (FILECAPS) in cap_from_text form,
 	// "" when it has none.
 	Caps string
+	// MIME is the file's MIME type (rpm 6 format: MIMEDICT indexed by
+	// FILEMIMEINDEX, what rpm calls FILEMIMES), "" when not recorded.
+	MIME string
 }
 
 // IsDir, IsRegular and IsSymlink test the file type bits of Mode.
@@ -91,6 +94,12 @@ type Package struct {
 	// Source is set for a source package (the SOURCEPACKAGE tag): its
 	// file paths are bare names ("x.spec"), in the header and payload.
 	Source bool
+	// Format is RPMFORMAT, the package format version (6 for rpm 6's
+	// format), 0 when the tag is absent (format 4 and older).
+	Format int
+	// SourceNEVR is SOURCENEVR (rpm 6 format): name-[epoch:]version-release
+	// of the source package.
+	SourceNEVR string
 
 	hdr   *Header
 	sig   *Header       // the signature header, for Digests and Signatures
@@ -134,7 +143,11 @@ func newPackage(h *Header) (*Package, error) {
 		PayloadFlags:      h.String(rpmtag.PayloadFlags),
 		FileDigestAlgo:    rpmtag.HashAlgoMD5,
 		Source:            h.Has(rpmtag.SourcePackage),
+		SourceNEVR:        h.String(rpmtag.SourceNEVR),
 		hdr:               h,
+	}
+	if f, ok := h.Int(rpmtag.RPMFormat); ok && f < 1<<16 {
+		p.Format = int(f)
 	}
 	if e, ok := h.Int(rpmtag.Epoch); ok {
 		e32 := uint32(e)
@@ -248,7 +261,7 @@ func readFiles(h *Header) ([]File, error) {
 		return v, nil
 	}
 	var err error
-	var sizes, modes, mtimes, flags, inodes, devices, rdevs, colors []uint64
+	var sizes, modes, mtimes, flags, inodes, devices, rdevs, colors, mimes []uint64
 	var digests, users, groups, links, langs, caps []string
 	for _, a := range []struct {
 		dst *[]uint64
@@ -256,7 +269,7 @@ func readFiles(h *Header) ([]File, error) {
 	}{
 		{&modes, rpmtag.FileModes}, {&mtimes, rpmtag.FileMTimes}, {&flags, rpmtag.FileFlags},
 		{&inodes, rpmtag.FileINodes}, {&devices, rpmtag.FileDevices}, {&rdevs, rpmtag.FileRDevs},
-		{&colors, rpmtag.FileColors},
+		{&colors, rpmtag.FileColors}, {&mimes, rpmtag.FileMIMEIndex},
 	} {
 		if *a.dst, err = ints(a.tag); err != nil {
 			return nil, err
@@ -293,8 +306,12 @@ func readFiles(h *Header) ([]File, error) {
 		}
 		return v[i]
 	}
+	mimeDict := h.Strings(rpmtag.MIMEDict)
 	files := make([]File, n)
 	for i := range files {
+		if mimes != nil && mimes[i] >= uint64(len(mimeDict)) {
+			return nil, fmt.Errorf("files: %s: mime index %d out of range (%d in MIMEDICT)", paths[i], mimes[i], len(mimeDict))
+		}
 		if sizes != nil && sizes[i] > 1<<62 {
 			return nil, fmt.Errorf("files: %s: size %d out of range", paths[i], sizes[i])
 		}
@@ -314,6 +331,9 @@ func readFiles(h *Header) ([]File, error) {
 			Lang:   st(langs, i),
 			Color:  uint32(at(colors, i)),
 			Caps:   st(caps, i),
+		}
+		if mimes != nil {
+			files[i].MIME = mimeDict[mimes[i]]
 		}
 	}
 	return files, nil

@@ -91,7 +91,7 @@ func (r *Reader) Payload() (*PayloadReader, error) {
 		return nil, err
 	}
 	cr := &countingReader{r: dec, limit: r.opts.MaxPayloadSize,
-		hashes: coverHashes(r.Signature, r.Header, coverArchive)}
+		hashes: coverHashes(r.Signature, r.Header, ScopeArchive)}
 	p := &PayloadReader{
 		pkg:      r.Package,
 		raw:      r.raw,
@@ -151,8 +151,15 @@ func newDecompressor(raw io.Reader, name string, maxWindow int64) (io.Reader, fu
 	}
 	switch name {
 	case "", "gzip":
-		// rpm before PAYLOADCOMPRESSOR existed always used gzip.
-		z, err := gzip.NewReader(raw)
+		// rpm before PAYLOADCOMPRESSOR existed always used gzip. Its
+		// gzip reader is zlib's, which passes data without the gzip
+		// magic through as it is: rpmbuild's "w.ufdio" payload (plain
+		// cpio) has no PAYLOADCOMPRESSOR tag and is read that way.
+		br := bufio.NewReader(raw)
+		if m, err := br.Peek(2); err != nil || m[0] != 0x1f || m[1] != 0x8b {
+			return br, nop, nil
+		}
+		z, err := gzip.NewReader(br)
 		if err != nil {
 			return fail(err)
 		}

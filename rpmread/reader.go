@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha3"
 	"crypto/sha512"
 	"encoding/binary"
 	"encoding/hex"
@@ -258,12 +259,13 @@ type rawPayload struct {
 	n      int64
 	hashes map[uint64]hash.Hash // by algorithm, for the payload digests recorded
 	md5    hash.Hash            // header+payload MD5 (signature tag 1004), primed with the header
+	extra  []hash.Hash          // Reader.AddPayloadHash
 	err    error
 	eof    bool
 }
 
 func newRawPayload(rd io.Reader, sig, hdr *Header) *rawPayload {
-	p := &rawPayload{r: rd, hashes: coverHashes(sig, hdr, coverPayload)}
+	p := &rawPayload{r: rd, hashes: coverHashes(sig, hdr, ScopePayload)}
 	if sig.Has(rpmtag.SigMD5) {
 		p.md5 = md5.New()
 		p.md5.Write(hdr.Raw())
@@ -273,7 +275,7 @@ func newRawPayload(rd io.Reader, sig, hdr *Header) *rawPayload {
 
 // coverHashes returns a hash per algorithm of the digests recorded over
 // cover (the stored or the uncompressed payload).
-func coverHashes(sig, hdr *Header, cover digestCover) map[uint64]hash.Hash {
+func coverHashes(sig, hdr *Header, cover Scope) map[uint64]hash.Hash {
 	m := map[uint64]hash.Hash{}
 	for _, s := range digestSpecs {
 		if _, ok := s.value(sig, hdr); !ok || s.cover != cover {
@@ -302,6 +304,9 @@ func (p *rawPayload) Read(b []byte) (int, error) {
 	if n > 0 {
 		p.n += int64(n)
 		multiWrite(p.hashes, b[:n])
+		for _, h := range p.extra {
+			h.Write(b[:n])
+		}
 		if p.md5 != nil {
 			p.md5.Write(b[:n])
 		}
@@ -338,6 +343,10 @@ func newHash(algo uint64) hash.Hash {
 		return sha512.New384()
 	case rpmtag.HashAlgoSHA512:
 		return sha512.New()
+	case rpmtag.HashAlgoSHA3_256:
+		return sha3.New256()
+	case rpmtag.HashAlgoSHA3_512:
+		return sha3.New512()
 	}
 	return nil
 }

@@ -29,6 +29,7 @@ import (
 //     "%config(noreplace)", "%ghost", "%doc", "%license", "%lang(de)".
 //   - "File digests (ALGO):", "DIGEST  PATH" per file with a digest, as
 //     sha256sum prints them.
+//   - "File MIME types:", "TYPE  PATH" per file with one (rpm 6 format).
 //   - "Digests:" the package's digests of itself (Package.Digests), and
 //     "Signatures:" the signature tags present (not checked here).
 func WriteText(w io.Writer, p *Package) error {
@@ -73,6 +74,12 @@ func writeInfo(bw *bufio.Writer, p *Package) {
 		}
 	}
 	field("Summary", p.Summary)
+	if p.Format != 0 {
+		field("Format", fmt.Sprint(p.Format))
+	}
+	if p.SourceNEVR != "" {
+		field("Source NEVR", p.SourceNEVR)
+	}
 	field("Payload", payloadText(p))
 	fmt.Fprintf(bw, "Description :\n%s\n", p.Description)
 }
@@ -203,6 +210,18 @@ func writeFiles(bw *bufio.Writer, p *Package) {
 			header = true
 		}
 		fmt.Fprintf(bw, "%s  %s\n", f.Digest, f.Path)
+	}
+	header = false
+	for i := range p.Files {
+		f := &p.Files[i]
+		if f.MIME == "" {
+			continue
+		}
+		if !header {
+			fmt.Fprintf(bw, "\nFile MIME types:\n")
+			header = true
+		}
+		fmt.Fprintf(bw, "%s  %s\n", f.MIME, f.Path)
 	}
 }
 

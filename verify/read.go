@@ -320,7 +320,8 @@ func (v *verifier) readBody(p *pkgInfo, e *rpmread.Entry, f *rpmread.File) error
 
 // checkDigests reports the package's own digests and sizes (rpm -K). When
 // the payload could not be decoded, failures of the uncompressed-payload
-// checks are not repeated.
+// checks are not repeated. A wrong size tag is a warning naming the
+// cause: rpm checks none of them.
 func (v *verifier) checkDigests(p *pkgInfo, r *rpmread.Reader, payloadFailed bool) {
 	res, err := r.Check()
 	if err != nil && !payloadFailed {
@@ -328,28 +329,24 @@ func (v *verifier) checkDigests(p *pkgInfo, r *rpmread.Reader, payloadFailed boo
 	}
 	headerDigest, payloadDigest := false, false
 	for _, c := range res {
-		switch c.Status {
-		case rpmread.CheckOK:
-			switch c.Tag {
-			case rpmtag.SigSHA256, rpmtag.SigSHA1:
-				headerDigest = true
-			case rpmtag.PayloadDigest, rpmtag.SigMD5:
-				payloadDigest = true
-			}
-		case rpmread.CheckFailed:
-			if payloadFailed && (c.Tag == rpmtag.SigPayloadSize || c.Tag == rpmtag.SigLongArchive || c.Tag == rpmtag.PayloadDigestAlt) {
-				continue
-			}
+		if c.Status != rpmread.CheckOK && c.Status != rpmread.CheckFailed {
+			continue
+		}
+		if !c.Size {
+			headerDigest = headerDigest || c.Scope == rpmread.ScopeHeader
+			payloadDigest = payloadDigest || c.Scope == rpmread.ScopePayload || c.Scope == rpmread.ScopeHeaderPayload
+		}
+		switch {
+		case c.Status == rpmread.CheckOK:
+		case payloadFailed && c.Scope == rpmread.ScopeArchive:
+		case c.Advisory:
+			v.add(p, Warning, CheckIntegrity, "", "%s (tag %d): recorded %s, the package has %s%s; rpm does not check it", c.Name, c.Tag, c.Want, c.Got, sizeCause(p, c))
+		default:
 			v.add(p, Error, CheckIntegrity, "", "%s: recorded %s, computed %s", c.Name, c.Want, c.Got)
-			if c.Tag == rpmtag.SigSHA256 || c.Tag == rpmtag.SigSHA1 {
-				headerDigest = true
-			} else if c.Tag == rpmtag.PayloadDigest || c.Tag == rpmtag.SigMD5 {
-				payloadDigest = true
-			}
 		}
 	}
 	if !headerDigest {
-		v.add(p, Warning, CheckIntegrity, "", "no header digest (SHA256 or SHA1) to check")
+		v.add(p, Warning, CheckIntegrity, "", "no header digest (SHA3-256, SHA256 or SHA1) to check")
 	}
 	if !payloadDigest {
 		v.add(p, Warning, CheckIntegrity, "", "no payload digest to check")
@@ -357,6 +354,25 @@ func (v *verifier) checkDigests(p *pkgInfo, r *rpmread.Reader, payloadFailed boo
 	if p.pkg.NewFileHash() == nil && len(p.pkg.Files) > 0 {
 		v.add(p, Warning, CheckIntegrity, "", "file digest algorithm %d is not supported: file contents not checked", p.pkg.FileDigestAlgo)
 	}
+}
+
+// sizeCause names a known cause of a wrong uncompressed payload size:
+// rpmpack 0.7 (and the nfpm releases built on it) records the sum of the
+// file sizes instead of the cpio archive's length.
+func sizeCause(p *pkgInfo, c rpmread.CheckResult) string {
+	if c.Scope != rpmread.ScopeArchive {
+		return ""
+	}
+	var sum int64
+	for i := range p.pkg.Files {
+		if f := &p.pkg.Files[i]; f.IsRegular() {
+			sum += f.Size
+		}
+	}
+	if c.Want == fmt.Sprint(sum) {
+		return " — the sum of the file sizes, as rpmpack 0.7 and nfpm write it"
+	}
+	return ""
 }
 
 // payloadMessage keeps a reader error on one line.
