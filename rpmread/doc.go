@@ -9,9 +9,11 @@
 // # Why not a library
 //
 // github.com/cavaliergopher/rpm v1.3.0 reads headers only: no SHA256
-// header digest (signature tag 273), no payload digest (5092/5093), only
-// FILESIZES (never LONGFILESIZES), no decompression, no hardlink sets, no
-// stripped "07070X" cpio. github.com/sassoftware/go-rpmutils covers more
+// header digest (signature tag 273), no payload digest (5092/5093), none
+// of rpm 6's digests, only FILESIZES (never LONGFILESIZES: its Files()
+// panics on an rpm 6 format package), no decompression, no hardlink sets,
+// no stripped "07070X" cpio. The tests use it, and google/rpmpack, as
+// interop oracles (docs/interop.md). github.com/sassoftware/go-rpmutils covers more
 // of that, but in the version we read (commit d9054a3) its header reader
 // allocates the index and data store from the counts in the file before
 // checking them, slices the data store with unchecked offsets and indexes
