@@ -3,10 +3,12 @@ package verify
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gotc-project/gotc/internal/testenv"
 	"github.com/gotc-project/gotc/rpmread"
 )
 
@@ -68,5 +70,41 @@ func TestIntegrityRPM6(t *testing.T) {
 				t.Errorf("digest errors %v, want %v", got, c.want)
 			}
 		})
+	}
+}
+
+// TestIntegrityPlainCpio: rpmbuild's "w.ufdio" payload is plain cpio with
+// no PAYLOADCOMPRESSOR tag; rpm reads it through its gzip reader, which
+// passes it through. verify used to call it "payload cannot be read".
+func TestIntegrityPlainCpio(t *testing.T) {
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "u.spec")
+	os.WriteFile(spec, []byte(`Name: ufd
+Version: 1
+Release: 1
+Summary: plain cpio payload
+License: MIT
+BuildArch: noarch
+%description
+plain cpio payload
+%install
+mkdir -p %{buildroot}/usr/share/ufd
+echo hello > %{buildroot}/usr/share/ufd/hello
+%files
+%dir /usr/share/ufd
+/usr/share/ufd/hello
+`), 0o644)
+	out, err := exec.Command(testenv.NeedTool(t, "rpmbuild"), "-bb", "--quiet", "--define", "_topdir "+dir,
+		"--define", "_binary_payload w.ufdio", spec).CombinedOutput()
+	if err != nil {
+		t.Fatalf("rpmbuild: %v\n%s", err, out)
+	}
+	pkgs, _ := filepath.Glob(filepath.Join(dir, "RPMS", "noarch", "*.rpm"))
+	if len(pkgs) != 1 {
+		t.Fatalf("rpmbuild wrote %v", pkgs)
+	}
+	rep := mustVerify(t, pkgs, Options{})
+	if len(rep.Findings) != 0 {
+		t.Errorf("findings on a good plain-cpio package:\n%s", dump(rep))
 	}
 }
