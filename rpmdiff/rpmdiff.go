@@ -113,7 +113,11 @@ var DefaultIgnored = []int{
 	rpmtag.PayloadDigest,
 	rpmtag.PayloadDigestAlgo,
 	rpmtag.PayloadDigestAlt,
-	5090, 5091, // FILESIGNATURES, FILESIGNATURELENGTH (IMA signatures)
+	rpmtag.PayloadSHA512, rpmtag.PayloadSHA512Alt, // rpm 6 format
+	rpmtag.PayloadSHA3_256, rpmtag.PayloadSHA3_256Alt,
+	rpmtag.PayloadSize,    // the compressed size
+	rpmtag.PayloadSizeAlt, // the cpio size: follows from the files compared
+	5090, 5091,            // FILESIGNATURES, FILESIGNATURELENGTH (IMA signatures)
 }
 
 // PayloadRPMLibDeps are the requirements rpmbuild adds for the payload
@@ -127,8 +131,13 @@ var PayloadRPMLibDeps = []string{
 }
 
 // Compare returns the differences between packages a and b, in a
-// deterministic order: lead and signature header (strict only), then
-// ComparePackages's.
+// deterministic order: lead and signature header (strict only), then the
+// main headers' tags in ascending tag number, then dependencies by list
+// and entry, then scriptlets, then files by path.
+//
+// Compare reads headers only. Whether the payloads are intact is the
+// caller's to check (Reader.Verify), since the file list it compares is
+// what the header records, not what the payload holds.
 func Compare(a, b *rpmread.Reader, opt Options) []Difference {
 	var c comparer
 	c.opt = opt
@@ -137,15 +146,6 @@ func Compare(a, b *rpmread.Reader, opt Options) []Difference {
 		c.header(KindSignature, a.Signature, b.Signature, sigTagName, func(int) bool { return false })
 	}
 	c.pkg(a.Package, b.Package)
-	return c.out
-}
-
-// ComparePackages returns the differences between the main headers of a
-// and b: tags in ascending tag number, then dependencies by list and
-// entry, then scriptlets, then files by path.
-func ComparePackages(a, b *rpmread.Package, opt Options) []Difference {
-	c := comparer{opt: opt}
-	c.pkg(a, b)
 	return c.out
 }
 
@@ -177,6 +177,11 @@ func (c *comparer) pkg(a, b *rpmread.Package) {
 		// side has is still reported (FILESIZES against LONGFILESIZES).
 		return !c.opt.Strict || ha.Has(n) == hb.Has(n)
 	})
+	if a.Size != b.Size {
+		// SIZE or LONGSIZE, whichever each has (rpm 6 format always
+		// writes LONGSIZE).
+		c.add(KindTag, "size", "", strconv.FormatInt(a.Size, 10), strconv.FormatInt(b.Size, 10))
+	}
 	c.deps(a, b)
 	c.scripts(a, b)
 	c.files(a, b)
@@ -304,6 +309,9 @@ func mainTagName(n int) string {
 	if s, ok := mainTagNames[n]; ok {
 		return s
 	}
+	if s, ok := rpm6TagNames[n]; ok {
+		return s
+	}
 	return "tag " + strconv.Itoa(n)
 }
 
@@ -313,6 +321,7 @@ var sigTagNames = map[int]string{
 	267: "dsa", 268: "rsa", 269: "sha1", 270: "longsize", 271: "longarchivesize",
 	273: "sha256", 274: "filesignatures", 275: "filesignaturelength",
 	276: "veritysignatures", 277: "veritysignaturealgo", 278: "openpgp",
+	279: "sha3_256", 999: "reserved",
 	1000: "size", 1001: "lemd5_1", 1002: "pgp", 1003: "lemd5_2", 1004: "md5",
 	1005: "gpg", 1006: "pgp5", 1007: "payloadsize", 1008: "reservedspace",
 }
@@ -348,7 +357,7 @@ var fileTags = []int{
 	rpmtag.FileDevices, rpmtag.FileINodes, rpmtag.FileLangs, rpmtag.DirIndexes,
 	rpmtag.BaseNames, rpmtag.DirNames, rpmtag.FileColors, rpmtag.FileClass,
 	rpmtag.ClassDict, rpmtag.FileDependsX, rpmtag.FileDependsN, rpmtag.DependsDict,
-	rpmtag.LongFileSizes, rpmtag.FileCaps,
+	rpmtag.LongFileSizes, rpmtag.FileCaps, rpmtag.FileMIMEIndex, rpmtag.MIMEDict,
 }
 
 // handledTags are the tags compared by meaning rather than by raw value.
@@ -360,6 +369,7 @@ var handledTags = func() map[int]bool {
 	for _, n := range fileTags {
 		m[n] = true
 	}
+	m[rpmtag.Size], m[rpmtag.LongSize] = true, true
 	for _, tags := range []int{
 		rpmtag.PreTrans, rpmtag.PreTransProg, rpmtag.PreIn, rpmtag.PreInProg,
 		rpmtag.PostIn, rpmtag.PostInProg, rpmtag.PreUn, rpmtag.PreUnProg,
@@ -604,6 +614,15 @@ func (c *comparer) files(a, b *rpmread.Package) {
 	}
 }
 
+// mime renders a file's MIME type; packages before rpm 6's format have
+// none.
+func mime(s string) string {
+	if s == "" {
+		return "(absent)"
+	}
+	return quote(s)
+}
+
 func (c *comparer) file(path string, a, b fileInfo) {
 	flags := func(f uint32) string {
 		if f == 0 {
@@ -633,6 +652,7 @@ func (c *comparer) file(path string, a, b fileInfo) {
 		{"device", true, strconv.FormatUint(uint64(a.Device), 10), strconv.FormatUint(uint64(b.Device), 10)},
 		{"color", true, strconv.FormatUint(uint64(a.Color), 10), strconv.FormatUint(uint64(b.Color), 10)},
 		{"class", true, a.class, b.class},
+		{"mime", true, mime(a.MIME), mime(b.MIME)},
 		{"depends", true, a.depends, b.depends},
 	}
 	for _, f := range fields {

@@ -3,6 +3,7 @@ package rpmdiff
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -366,6 +367,39 @@ func TestRenderDep(t *testing.T) {
 	} {
 		if got := renderDep(tt.d); got != tt.want {
 			t.Errorf("renderDep(%+v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+// TestFormat4Against6 compares the same spec built by rpmbuild 6 in
+// format 4 and format 6 (shared/rpm6): by default only what the format
+// changes in content shows — RPMFORMAT and SOURCENEVR, and the rpmlib()
+// requirements each format needs; its payload digests, sizes, LONG* tags
+// and MIME types do not. With --strict the files' MIME types show (rpm 6
+// records them in format 6 only), as do LONGSIZE and LONGFILESIZES.
+func TestFormat4Against6(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "rpm6", "packages")
+	a, b := open(t, filepath.Join(dir, "fixture-v4.rpm")), open(t, filepath.Join(dir, "fixture-v6.rpm"))
+	want := `rpmformat: only in B: 6
+sourcenevr: only in B: fixture-1:2.1-3
+requires: only in A: rpmlib(CompressedFileNames) <= 3.0.4-1 [rpmlib]
+requires: only in A: rpmlib(FileDigests) <= 4.6.0-1 [rpmlib]
+requires: only in B: rpmlib(LargeFiles) <= 4.12.0-1 [rpmlib]
+requires: only in A: rpmlib(PayloadFilesHavePrefix) <= 4.0-1 [rpmlib]
+`
+	if got := lines(Compare(a, b, Options{})); got != want {
+		t.Errorf("default:\n%s\nwant:\n%s", got, want)
+	}
+	strict := lines(Compare(a, b, Options{Strict: true}))
+	for _, w := range []string{
+		"file /usr/libexec/fixture/hello: mime (absent) → application/x-pie-executable\n",
+		"longsize: only in B: 15893\n",
+		"longfilesizes: only in B:",
+		"payloadsha3_256: only in B:",
+		"signature sha3_256: only in B:",
+	} {
+		if !strings.Contains(strict, w) {
+			t.Errorf("--strict lacks %q:\n%s", w, strict)
 		}
 	}
 }

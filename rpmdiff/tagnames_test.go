@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -102,6 +103,34 @@ func TestTagNames(t *testing.T) {
 	for n, name := range mainTagNames {
 		if _, ok := want[n]; !ok {
 			t.Errorf("tag %d %q: unknown to librpm", n, name)
+		}
+	}
+}
+
+// TestRPM6TagNames checks the names of the rpm 6 format's tags against
+// rpm 6's own --xml output (shared/rpm6), and that each is a tag rpm
+// 4.18 does not name.
+func TestRPM6TagNames(t *testing.T) {
+	xmls, _ := filepath.Glob(filepath.Join("..", "..", "shared", "rpm6", "oracles", "fixture-v6*.xml"))
+	if len(xmls) == 0 {
+		t.Fatal("no rpm 6 --xml oracles in shared/rpm6/oracles")
+	}
+	names := map[string]bool{}
+	for _, x := range xmls {
+		b, err := os.ReadFile(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`<rpmTag name="([^"]+)">`).FindAllSubmatch(b, -1) {
+			names[strings.ToLower(string(m[1]))] = true
+		}
+	}
+	for n, name := range rpm6TagNames {
+		if !names[name] {
+			t.Errorf("tag %d: rpm 6 --xml prints no tag named %q", n, name)
+		}
+		if old, ok := mainTagNames[n]; ok {
+			t.Errorf("tag %d: rpm 4.18 names it %q already", n, old)
 		}
 	}
 }

@@ -25,28 +25,11 @@ func TestDumpDifferential(t *testing.T) {
 				t.Fatalf("rpm --dump lists %d files, we read %d", len(lines), len(p.Files))
 			}
 			for i, line := range lines {
-				f := &p.Files[i]
 				want := strings.Fields(line)
 				if len(want) != 11 {
 					t.Fatalf("unexpected --dump line %q", line)
 				}
-				link := f.LinkTo
-				if link == "" {
-					link = "X"
-				}
-				got := []string{
-					f.Path,
-					strconv.FormatInt(f.Size, 10),
-					strconv.FormatInt(f.MTime, 10),
-					p.DumpDigest(f),
-					"0" + strconv.FormatUint(uint64(f.Mode), 8),
-					f.User,
-					f.Group,
-					bit(f.Flags, rpmtag.FileConfig),
-					bit(f.Flags, rpmtag.FileDoc),
-					strconv.Itoa(int(f.RDev)),
-					link,
-				}
+				got := dumpFields(p, &p.Files[i])
 				names := []string{"path", "size", "mtime", "digest", "mode", "owner", "group", "isconfig", "isdoc", "rdev", "symlink"}
 				for k := range names {
 					if got[k] != want[k] {
@@ -56,6 +39,41 @@ func TestDumpDifferential(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dumpFields renders a file as the fields of an rpm -q --dump line: path,
+// size, mtime, digest, mode, owner, group, isconfig, isdoc, rdev, symlink.
+func dumpFields(p *Package, f *File) []string {
+	link := f.LinkTo
+	if link == "" {
+		link = "X"
+	}
+	return []string{
+		f.Path,
+		strconv.FormatInt(f.Size, 10),
+		strconv.FormatInt(f.MTime, 10),
+		dumpDigest(p, f),
+		"0" + strconv.FormatUint(uint64(f.Mode), 8),
+		f.User,
+		f.Group,
+		bit(f.Flags, rpmtag.FileConfig),
+		bit(f.Flags, rpmtag.FileDoc),
+		strconv.Itoa(int(f.RDev)),
+		link,
+	}
+}
+
+// dumpDigest returns the digest as rpm -q --dump prints it: the stored
+// hex digest, or zeros of the algorithm's hex length where none is stored.
+func dumpDigest(p *Package, f *File) string {
+	if f.Digest != "" {
+		return f.Digest
+	}
+	n := 32
+	if h := p.NewFileHash(); h != nil {
+		n = h.Size() * 2
+	}
+	return strings.Repeat("0", n)
 }
 
 func bit(flags uint32, b uint32) string {
@@ -106,41 +124,11 @@ func TestDepsAndScriptsDifferential(t *testing.T) {
 					}
 				}
 			}
-			if want, got := rpmQuery(t, pkg, "--scripts"), rpmScriptsText(p); got != want {
+			if want, got := rpmQuery(t, pkg, "--scripts"), ScriptsText(p); got != want {
 				t.Errorf("--scripts:\nrpm:\n%s\nwe:\n%s", want, got)
 			}
 		})
 	}
-}
-
-// rpmScriptsText renders the scriptlets the way rpm's --scripts alias does.
-func rpmScriptsText(p *Package) string {
-	long := map[string]string{
-		"pretrans": "pretrans", "pre": "preinstall", "post": "postinstall",
-		"preun": "preuninstall", "postun": "postuninstall", "posttrans": "posttrans",
-		"verify": "verify",
-	}
-	var b strings.Builder
-	for _, k := range []string{"pretrans", "pre", "post", "preun", "postun", "posttrans", "verify"} {
-		s, ok := p.Scripts[k]
-		if !ok {
-			continue
-		}
-		hasBody := p.hdr.Has(scriptTags[k][0])
-		prog := ""
-		for _, a := range s.Interpreter {
-			prog += " " + a
-		}
-		switch {
-		case hasBody && prog != "":
-			fmt.Fprintf(&b, "%s scriptlet (using%s):\n%s\n", long[k], prog, s.Body)
-		case hasBody:
-			fmt.Fprintf(&b, "%s scriptlet:\n%s\n", long[k], s.Body)
-		case prog != "":
-			fmt.Fprintf(&b, "%s program:%s\n", long[k], prog)
-		}
-	}
-	return b.String()
 }
 
 // TestPackageFieldsDifferential compares the package-level fields with a
@@ -157,6 +145,14 @@ func TestPackageFieldsDifferential(t *testing.T) {
 				}
 				return s
 			}
+			// rpmbuild's w.ufdio records an empty PAYLOADFLAGS: "" then,
+			// "(none)" only when absent.
+			tagOrNone := func(s string, tag int) string {
+				if p.hdr.Has(tag) {
+					return s
+				}
+				return "(none)"
+			}
 			epoch, algo := "(none)", "(none)"
 			if p.Epoch != nil {
 				epoch = fmt.Sprint(*p.Epoch)
@@ -167,7 +163,7 @@ func TestPackageFieldsDifferential(t *testing.T) {
 			got := strings.Join([]string{p.Name, epoch, p.Version, p.Release, p.Arch, p.OS, p.Summary,
 				p.License, none(p.URL), none(p.Vendor), none(p.Packager), p.Group, p.SourceRPM, p.BuildHost,
 				fmt.Sprint(p.BuildTime), fmt.Sprint(p.Size), none(p.PayloadFormat), none(p.PayloadCompressor),
-				none(p.PayloadFlags), algo, p.Description}, "|")
+				tagOrNone(p.PayloadFlags, rpmtag.PayloadFlags), algo, p.Description}, "|")
 			if want := rpmQuery(t, pkg, "--qf", qf); got != want {
 				t.Errorf("package fields:\nrpm: %s\nwe:  %s", want, got)
 			}
@@ -175,10 +171,18 @@ func TestPackageFieldsDifferential(t *testing.T) {
 	}
 }
 
-// TestTextDifferential compares WriteText with rpm -qip and rpm -qlvp:
-// every "Key : value" line both print must agree, and each file line must
-// agree in permissions, link count, owner, group, size and name (times are
-// printed differently on purpose).
+// TestTextDifferential compares WriteText with what rpm prints of the
+// same package, section by section:
+//
+//   - every "Key : value" line rpm -qip prints too must agree;
+//   - the dependency lines with rpm's %{REQUIRENEVRS} (%{...FLAGS:deptype});
+//   - "Scriptlets:" with rpm --scripts;
+//   - each "Files:" line with rpm -qlvp in permissions, link count, owner,
+//     group, size and name (times are printed differently on purpose), and
+//     its marks with the ones rpm's %{FILEFLAGS:fflags}, %{FILELANGS} and
+//     %{FILECAPS} call for;
+//   - "File digests" with the digests of rpm --dump;
+//   - "Digests:" with rpm's digest tags.
 func TestTextDifferential(t *testing.T) {
 	for _, tc := range allRPMs(t) {
 		t.Run(tc.name, func(t *testing.T) {
@@ -187,9 +191,9 @@ func TestTextDifferential(t *testing.T) {
 			if err := WriteText(&buf, p); err != nil {
 				t.Fatal(err)
 			}
-			ours := strings.Split(buf.String(), "\n")
+			info, sections := textSections(t, buf.String())
 			oursKV := map[string]string{}
-			for _, l := range ours {
+			for _, l := range info {
 				if k, v, ok := strings.Cut(l, ": "); ok && len(k) == 12 {
 					oursKV[k] = v
 				}
@@ -203,23 +207,164 @@ func TestTextDifferential(t *testing.T) {
 					t.Errorf("%s: rpm -qi says %q, we print %q", strings.TrimSpace(k), v, got)
 				}
 			}
-			var ourFiles []string
-			for _, l := range ours {
-				if len(l) > 10 && strings.ContainsAny(l[:1], "-dlcbps") && strings.Contains(l, " /") {
-					ourFiles = append(ourFiles, l)
+
+			for _, d := range []struct{ title, tag string }{
+				{"Requires", "REQUIRE"}, {"Provides", "PROVIDE"}, {"Conflicts", "CONFLICT"},
+				{"Obsoletes", "OBSOLETE"}, {"Recommends", "RECOMMEND"}, {"Suggests", "SUGGEST"},
+				{"Supplements", "SUPPLEMENT"}, {"Enhances", "ENHANCE"},
+			} {
+				want := rpmQuery(t, tc.path, "--qf", fmt.Sprintf("[  %%{%sNEVRS} (%%{%sFLAGS:deptype})\\n]", d.tag, d.tag))
+				want = strings.ReplaceAll(want, " (manual)\n", "\n")
+				if got := joinLines(sections[d.title]); got != want {
+					t.Errorf("%s:\nrpm:\n%s\nwe:\n%s", d.title, want, got)
 				}
 			}
-			rpmFiles := strings.Split(strings.TrimSuffix(rpmQuery(t, tc.path, "-lv"), "\n"), "\n")
-			if len(rpmFiles) != len(ourFiles) {
-				t.Fatalf("rpm -qlv lists %d files, we %d", len(rpmFiles), len(ourFiles))
+			if got, want := joinLines(sections["Scriptlets"]), rpmQuery(t, tc.path, "--scripts"); got != want {
+				t.Errorf("Scriptlets:\nrpm:\n%s\nwe:\n%s", want, got)
+			}
+
+			ourFiles := sections["Files"]
+			rpmFiles := nonEmpty(strings.Split(rpmQuery(t, tc.path, "-lv"), "\n"))
+			if len(rpmFiles) == 1 && rpmFiles[0] == "(contains no files)" {
+				rpmFiles = nil
+			}
+			rpmMarks := nonEmpty(strings.Split(rpmQuery(t, tc.path, "--qf", "[%{FILEFLAGS:fflags}|%{FILELANGS}|%{FILECAPS}\\n]"), "\n"))
+			if len(rpmFiles) != len(ourFiles) || len(rpmMarks) != len(ourFiles) {
+				t.Fatalf("rpm -qlv lists %d files (%d flag lines), we %d", len(rpmFiles), len(rpmMarks), len(ourFiles))
 			}
 			for i := range rpmFiles {
-				if a, b := lsColumns(rpmFiles[i]), lsColumns(ourFiles[i]); a != b {
+				line, marks, _ := strings.Cut(ourFiles[i], "  %")
+				if marks == "" {
+					line, marks, _ = strings.Cut(ourFiles[i], "  [")
+					if marks != "" {
+						marks = "[" + marks
+					}
+				} else {
+					marks = "%" + marks
+				}
+				if a, b := lsColumns(rpmFiles[i]), lsColumns(line); a != b {
 					t.Errorf("file line:\nrpm: %s\nwe:  %s", a, b)
 				}
+				if want := marksFromRPM(rpmMarks[i]); marks != want {
+					t.Errorf("%s: marks %q, rpm's flags %q call for %q", p.Files[i].Path, marks, rpmMarks[i], want)
+				}
+			}
+
+			var wantDigests []string
+			if dump := rpmQuery(t, tc.path, "--dump"); !strings.HasPrefix(dump, "(contains no files)") {
+				for _, l := range nonEmpty(strings.Split(dump, "\n")) {
+					f := strings.Fields(l)
+					if strings.Trim(f[3], "0") != "" {
+						wantDigests = append(wantDigests, f[3]+"  "+f[0])
+					}
+				}
+			}
+			var gotDigests []string
+			for title, lines := range sections {
+				if strings.HasPrefix(title, "File digests") {
+					gotDigests = lines
+				}
+			}
+			if strings.Join(gotDigests, "\n") != strings.Join(wantDigests, "\n") {
+				t.Errorf("file digests:\nrpm --dump:\n%s\nwe:\n%s", strings.Join(wantDigests, "\n"), strings.Join(gotDigests, "\n"))
+			}
+
+			tags := rpmQuery(t, tc.path, "--qf", "%{SHA256HEADER}|%{SHA1HEADER}|[%{PAYLOADDIGEST}]|[%{PAYLOADDIGESTALT}]|%{SIGMD5}")
+			var want []string
+			for _, v := range strings.Split(tags, "|") {
+				if v != "" && v != "(none)" {
+					want = append(want, v)
+				}
+			}
+			var got []string
+			for _, l := range sections["Digests"] {
+				f := strings.Fields(l)
+				got = append(got, f[len(f)-1])
+			}
+			if strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("digests: rpm %v, we %v", want, got)
 			}
 		})
 	}
+}
+
+// textSections splits WriteText output into the info block and the
+// sections by title ("Requires", "Files", "File digests (SHA256)").
+func textSections(t *testing.T, text string) (info []string, sections map[string][]string) {
+	t.Helper()
+	blocks := strings.Split(strings.TrimSuffix(text, "\n"), "\n\n")
+	info = strings.Split(blocks[0], "\n")
+	sections = map[string][]string{}
+	for _, b := range blocks[1:] {
+		lines := strings.Split(b, "\n")
+		title, ok := strings.CutSuffix(lines[0], ":")
+		if !ok {
+			t.Fatalf("section %q has no title", lines[0])
+		}
+		if _, dup := sections[title]; dup {
+			t.Fatalf("section %q twice", title)
+		}
+		sections[title] = lines[1:]
+	}
+	return info, sections
+}
+
+func joinLines(lines []string) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func nonEmpty(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// marksFromRPM derives the marks a file line must show from rpm's view
+// of its flags ("cn", rpm's fflags letters), language and capabilities.
+func marksFromRPM(line string) string {
+	parts := strings.SplitN(line, "|", 3)
+	ff, lang, caps := parts[0], parts[1], parts[2]
+	has := func(c string) bool { return strings.Contains(ff, c) }
+	var out []string
+	if has("c") {
+		var opts []string
+		if has("m") {
+			opts = append(opts, "missingok")
+		}
+		if has("n") {
+			opts = append(opts, "noreplace")
+		}
+		m := "%config"
+		if len(opts) > 0 {
+			m += "(" + strings.Join(opts, ",") + ")"
+		}
+		out = append(out, m)
+	}
+	for _, d := range []struct{ letter, mark string }{{"d", "%doc"}, {"l", "%license"}, {"r", "%readme"}, {"g", "%ghost"}, {"a", "%artifact"}} {
+		if has(d.letter) {
+			out = append(out, d.mark)
+		}
+	}
+	if lang != "" {
+		out = append(out, "%lang("+lang+")")
+	}
+	if caps != "" && caps != "(none)" {
+		out = append(out, "%caps("+caps+")")
+	}
+	if has("m") && !has("c") {
+		out = append(out, "[missingok]")
+	}
+	if has("s") {
+		out = append(out, "[specfile]")
+	}
+	return strings.Join(out, " ")
 }
 
 // lsColumns keeps the columns of an ls -l style line that do not depend

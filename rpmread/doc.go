@@ -9,9 +9,11 @@
 // # Why not a library
 //
 // github.com/cavaliergopher/rpm v1.3.0 reads headers only: no SHA256
-// header digest (signature tag 273), no payload digest (5092/5093), only
-// FILESIZES (never LONGFILESIZES), no decompression, no hardlink sets, no
-// stripped "07070X" cpio. github.com/sassoftware/go-rpmutils covers more
+// header digest (signature tag 273), no payload digest (5092/5093), none
+// of rpm 6's digests, only FILESIZES (never LONGFILESIZES: its Files()
+// panics on an rpm 6 format package), no decompression, no hardlink sets,
+// no stripped "07070X" cpio. The tests use it, and google/rpmpack, as
+// interop oracles (docs/interop.md). github.com/sassoftware/go-rpmutils covers more
 // of that, but in the version we read (commit d9054a3) its header reader
 // allocates the index and data store from the counts in the file before
 // checking them, slices the data store with unchecked offsets and indexes
@@ -85,48 +87,40 @@
 //
 // File.Digest is FILEDIGESTS as stored: hex, "" where rpm stores none
 // (directories, symlinks, ghosts, devices). rpm -q --dump prints such
-// entries as zeros of the algorithm's length; Package.DumpDigest does the
-// same. The JSON view prints "" for them (and for an all-zero digest).
+// entries as zeros of the algorithm's length. The JSON view prints "" for
+// them (and for an all-zero digest).
 //
-// # JSON view
+// # rpm 6's package format
 //
-// WriteJSON prints an array with one object per package, two-space
-// indentation, keys in this order; the same package always gives the same
-// bytes:
+// Format 6 packages (RPMFORMAT 6, rpm 6.0's default) are read like any
+// other: LONGFILESIZES and LONGSIZE, the stripped "07070X" payload, the
+// MIME types (File.MIME), SOURCENEVR. Check verifies every digest rpm 6
+// records — the header's SHA3-256 (signature tag 279) and SHA256, the
+// payload's SHA3-256, SHA512 and SHA256 as stored and (when decoded) as
+// uncompressed — and the payload sizes of the main header (5112, 5113).
+// Signatures are not checked here; AddPayloadHash lets a verifier of the
+// legacy header+payload signatures see the stored payload in the same
+// pass (the header signatures cover Header.Raw alone).
 //
-//	{
-//	  "name": "go-toolchain", "epoch": null | 1, "version": "1.26.0",
-//	  "release": "1.fc44", "arch": "x86_64", "summary": "...",
-//	  "license": "BSD-3-Clause", "sourcerpm": "...src.rpm",
-//	  "buildtime": 1767225600, "payloadcompressor": "zstd",
-//	  "requires":  [{"name": "/bin/sh", "flags": ["interp", "post"], "version": ""}],
-//	  "provides":  [...], "conflicts": [...], "obsoletes": [...],
-//	  "scripts": {"pre": "", "post": "...", "preun": "", "postun": "",
-//	              "pretrans": "", "posttrans": ""},
-//	  "files": [{"path": "/usr/bin/go", "size": 123, "mode": 33261,
-//	             "mtime": 1767225600, "digest": "…hex…" | "",
-//	             "flags": ["config", "noreplace"], "user": "root",
-//	             "group": "root", "link": ""}]
-//	}
+// A package without a PAYLOADCOMPRESSOR tag and a plain cpio payload
+// (rpmbuild's "w.ufdio") is read as rpm reads it: rpm's gzip reader is
+// zlib's, which passes data without the gzip magic through.
 //
-// Lists are [] when empty, never null. Dependency "flags" are names, not
-// the number: the comparison first ("LT", "GT", "EQ", "LE", "GE"), then
-// the other sense bits in ascending bit order by rpm's names: "posttrans",
-// "prereq", "pretrans", "interp", "pre", "post", "preun", "postun",
-// "verify", "find-requires", "find-provides", "triggerin", "triggerun",
-// "triggerpostun", "missingok", "preuntrans", "postuntrans", "rpmlib",
-// "triggerprein", "keyring", "config", "meta"; an unknown bit appears as
-// "0x…". File "flags" likewise: "config", "doc", "icon", "missingok",
-// "noreplace", "specfile", "ghost", "license", "readme", "exclude",
-// "unpatched", "pubkey", "artifact". "mode" is the full st_mode in
-// decimal (33261 = 0100755). Scripts hold the body text, "" when absent
-// or when the scriptlet is only a program ("%post -p /sbin/ldconfig"); the
-// program is in Package.Scripts[...].Interpreter.
+// # Views
 //
-// # Text view
+// WriteJSON prints an array with one JSONPackage per package, WriteText
+// what rpm -qip, rpm -q --requires (and the other dependency lists),
+// --scripts and -qlv print, with times in UTC, file marks and the
+// digests; docs/inspect.md in the repository describes every field. The
+// same package always gives the same bytes.
 //
-// WriteText prints what rpm -qip and rpm -qlvp print, with times in UTC and
-// without the install date and signature lines.
+// # Whole packages
+//
+// Open refuses a file shorter than the length its headers record
+// (Reader.RecordedLength) with ErrTruncated, before reading any payload.
+// VerifyHeader checks the header digests alone (what rpm checks on every
+// read); Verify checks everything rpm -K --nosignature checks, reading
+// the stored payload without decompressing it.
 //
 // # rpm quirks the tests pin down (rpm 4.18)
 //

@@ -9,17 +9,18 @@ import (
 // the input matches exactly one of these with errors.Is.
 var (
 	// ErrNotRPM: the input does not start with an RPM lead.
-	ErrNotRPM = errors.New("not an rpm package")
+	ErrNotRPM = errors.New("not an RPM package")
 	// ErrFormat: the input is an RPM but a structure in it is malformed.
-	ErrFormat = errors.New("malformed rpm")
-	// ErrTruncated: the input ends inside a structure.
-	ErrTruncated = errors.New("truncated rpm")
+	ErrFormat = errors.New("malformed RPM")
+	// ErrTruncated: the input ends inside a structure, or before the
+	// length its headers record.
+	ErrTruncated = errors.New("truncated RPM")
 	// ErrTooLarge: a structure, or the decompressed payload, is larger than
 	// the configured bound.
-	ErrTooLarge = errors.New("rpm structure exceeds limit")
+	ErrTooLarge = errors.New("RPM structure exceeds limit")
 	// ErrUnsupported: a valid but unsupported feature (payload compressor,
 	// payload format, digest algorithm).
-	ErrUnsupported = errors.New("unsupported rpm feature")
+	ErrUnsupported = errors.New("unsupported RPM feature")
 	// ErrUnsafePath: a payload entry names a path that is not clean and
 	// absolute after normalisation (for example one containing "..").
 	ErrUnsafePath = errors.New("unsafe payload path")
@@ -35,6 +36,10 @@ var (
 // "lead", "signature", "header" or "payload"; Offset is the offset of the
 // structure (in the file for lead and headers, in the uncompressed cpio
 // archive for the payload). Kind is one of the sentinel errors.
+//
+// The message says what is wrong first: "not an RPM package (bad lead
+// magic 70 61 63 6b)", "truncated RPM: payload at offset 8612: the file
+// has 4096 bytes, the header's PAYLOADSIZE makes 10579".
 type FormatError struct {
 	Part   string
 	Offset int64
@@ -43,7 +48,11 @@ type FormatError struct {
 }
 
 func (e *FormatError) Error() string {
-	return fmt.Sprintf("%s at offset %d: %s: %s", e.Part, e.Offset, e.Kind, e.Msg)
+	if e.Kind == ErrNotRPM {
+		// Where in a file that is no package the test failed says nothing.
+		return fmt.Sprintf("%s (%s)", e.Kind, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s at offset %d: %s", e.Kind, e.Part, e.Offset, e.Msg)
 }
 
 // Unwrap returns the sentinel kind.

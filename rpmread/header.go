@@ -48,7 +48,6 @@ type Header struct {
 	raw     []byte
 	entries []Value
 	byTag   map[int]int
-	region  int
 }
 
 // Raw returns the header's bytes as they appear in the file, from the
@@ -58,10 +57,6 @@ func (h *Header) Raw() []byte { return h.raw }
 
 // Len returns the number of bytes of the header structure.
 func (h *Header) Len() int { return len(h.raw) }
-
-// Region returns the region tag of the header (62 for a signature header,
-// 63 for a main header), or 0 for a legacy header without a region.
-func (h *Header) Region() int { return h.region }
 
 // Entries returns the header's entries in index order.
 func (h *Header) Entries() []Value { return h.entries }
@@ -219,7 +214,6 @@ func parseHeader(b []byte, part string, off int64, maxData int64, region int) (*
 			if err := checkRegion(v, data, int(il)); err != nil {
 				return nil, formatErr(part, eoff, ErrFormat, "region tag %d: %v", tag, err)
 			}
-			h.region = tag
 		} else if tag == rpmtag.HeaderSignatures || tag == rpmtag.HeaderImmutable {
 			return nil, formatErr(part, eoff, ErrFormat, "region tag %d misplaced (this header's region tag is %d, first in the index)", tag, region)
 		}

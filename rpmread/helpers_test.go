@@ -146,8 +146,10 @@ func rpmQuery(t testing.TB, pkg string, args ...string) string {
 }
 
 // payloadDefines maps PAYLOADCOMPRESSOR names to the _binary_payload
-// setting that makes rpmbuild use them.
+// setting that makes rpmbuild use them; "none" is rpmbuild's plain cpio
+// payload ("w.ufdio"), which has no PAYLOADCOMPRESSOR tag at all.
 var payloadDefines = map[string]string{
+	"none":  "w.ufdio",
 	"gzip":  "w9.gzdio",
 	"xz":    "w6.xzdio",
 	"lzma":  "w6.lzdio",
@@ -386,4 +388,36 @@ func corpusDir(t testing.TB) string {
 
 func corpusPath(t testing.TB, name string) string {
 	return filepath.Join(corpusDir(t), name)
+}
+
+// rpm6Dir is shared/rpm6 beside the repository: what rpm 6 built and
+// printed (see its README.md).
+func rpm6Dir(t testing.TB) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "shared", "rpm6"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
+		t.Fatalf("rpm 6 recordings not found at %s: %v", dir, err)
+	}
+	return dir
+}
+
+// rpm6RPMs returns the packages rpmbuild 6 made, named by file: the
+// fixture in every format and signature, and the stand-in toolchain's.
+func rpm6RPMs(t testing.TB) []namedRPM {
+	t.Helper()
+	dir := rpm6Dir(t)
+	var out []namedRPM
+	for _, glob := range []string{"packages/*.rpm", "toolchain/rpmbuild6-v*/*.rpm"} {
+		m, _ := filepath.Glob(filepath.Join(dir, glob))
+		for _, p := range m {
+			out = append(out, namedRPM{filepath.Base(filepath.Dir(p)) + "/" + filepath.Base(p), p})
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no rpm 6 packages under %s", dir)
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math/bits"
+	"strings"
 
 	"github.com/gotc-project/gotc/internal/jsonout"
 	"github.com/gotc-project/gotc/rpmtag"
@@ -13,22 +14,52 @@ import (
 // "gotc-rpm inspect --json". Field order and names are part of the
 // interface; see doc.go for the schema.
 type JSONPackage struct {
-	Name              string           `json:"name"`
-	Epoch             *uint32          `json:"epoch"`
-	Version           string           `json:"version"`
-	Release           string           `json:"release"`
-	Arch              string           `json:"arch"`
-	Summary           string           `json:"summary"`
-	License           string           `json:"license"`
-	SourceRPM         string           `json:"sourcerpm"`
-	BuildTime         int64            `json:"buildtime"`
-	PayloadCompressor string           `json:"payloadcompressor"`
-	Requires          []JSONDependency `json:"requires"`
-	Provides          []JSONDependency `json:"provides"`
-	Conflicts         []JSONDependency `json:"conflicts"`
-	Obsoletes         []JSONDependency `json:"obsoletes"`
-	Scripts           JSONScripts      `json:"scripts"`
-	Files             []JSONFile       `json:"files"`
+	Name              string  `json:"name"`
+	Epoch             *uint32 `json:"epoch"`
+	Version           string  `json:"version"`
+	Release           string  `json:"release"`
+	Arch              string  `json:"arch"`
+	Summary           string  `json:"summary"`
+	Description       string  `json:"description"`
+	License           string  `json:"license"`
+	Group             string  `json:"group"`
+	URL               string  `json:"url"`
+	Vendor            string  `json:"vendor"`
+	Packager          string  `json:"packager"`
+	SourceRPM         string  `json:"sourcerpm"`
+	BuildTime         int64   `json:"buildtime"`
+	BuildHost         string  `json:"buildhost"`
+	Size              int64   `json:"size"`
+	PayloadFormat     string  `json:"payloadformat"`
+	PayloadCompressor string  `json:"payloadcompressor"`
+	PayloadFlags      string  `json:"payloadflags"`
+	// Format is RPMFORMAT (6), null when absent.
+	Format      *int             `json:"rpmformat"`
+	SourceNEVR  string           `json:"sourcenevr"`
+	Requires    []JSONDependency `json:"requires"`
+	Provides    []JSONDependency `json:"provides"`
+	Conflicts   []JSONDependency `json:"conflicts"`
+	Obsoletes   []JSONDependency `json:"obsoletes"`
+	Recommends  []JSONDependency `json:"recommends"`
+	Suggests    []JSONDependency `json:"suggests"`
+	Supplements []JSONDependency `json:"supplements"`
+	Enhances    []JSONDependency `json:"enhances"`
+	Scripts     JSONScripts      `json:"scripts"`
+	// Interpreters holds each scriptlet's program and arguments joined
+	// by spaces ("/bin/sh", "<lua>"), "" where the package has none.
+	Interpreters JSONScripts  `json:"interpreters"`
+	Files        []JSONFile   `json:"files"`
+	Digests      []JSONDigest `json:"digests"`
+	// Signatures names the signature tags present (not checked).
+	Signatures []string `json:"signatures"`
+}
+
+// JSONDigest is one digest the package records about itself (see
+// Package.Digests).
+type JSONDigest struct {
+	Name  string `json:"name"`
+	Tag   int    `json:"tag"`
+	Value string `json:"value"`
 }
 
 // JSONDependency is one dependency; Flags are the names of its sense bits
@@ -48,6 +79,7 @@ type JSONScripts struct {
 	Postun    string `json:"postun"`
 	Pretrans  string `json:"pretrans"`
 	Posttrans string `json:"posttrans"`
+	Verify    string `json:"verify"`
 }
 
 // JSONFile is one file of the header's file list, in header order.
@@ -61,25 +93,43 @@ type JSONFile struct {
 	User   string   `json:"user"`
 	Group  string   `json:"group"`
 	Link   string   `json:"link"`
+	Lang   string   `json:"lang"`
+	Caps   string   `json:"caps"`
+	MIME   string   `json:"mime"`
 }
 
 // JSON returns the JSON view of p. Lists are never nil, so they encode as
 // [] rather than null.
 func (p *Package) JSON() JSONPackage {
+	body := func(s Script) string { return s.Body }
+	interp := func(s Script) string { return strings.Join(s.Interpreter, " ") }
 	j := JSONPackage{
 		Name: p.Name, Epoch: p.Epoch, Version: p.Version, Release: p.Release,
-		Arch: p.Arch, Summary: p.Summary, License: p.License, SourceRPM: p.SourceRPM,
-		BuildTime: p.BuildTime, PayloadCompressor: p.PayloadCompressor,
-		Requires:  jsonDeps(p.Requires),
-		Provides:  jsonDeps(p.Provides),
-		Conflicts: jsonDeps(p.Conflicts),
-		Obsoletes: jsonDeps(p.Obsoletes),
-		Scripts: JSONScripts{
-			Pre: p.Scripts["pre"].Body, Post: p.Scripts["post"].Body,
-			Preun: p.Scripts["preun"].Body, Postun: p.Scripts["postun"].Body,
-			Pretrans: p.Scripts["pretrans"].Body, Posttrans: p.Scripts["posttrans"].Body,
-		},
-		Files: make([]JSONFile, len(p.Files)),
+		Arch: p.Arch, Summary: p.Summary, Description: p.Description, License: p.License,
+		Group: p.Group, URL: p.URL, Vendor: p.Vendor, Packager: p.Packager,
+		SourceRPM: p.SourceRPM, BuildTime: p.BuildTime, BuildHost: p.BuildHost, Size: p.Size,
+		PayloadFormat: p.PayloadFormat, PayloadCompressor: p.PayloadCompressor, PayloadFlags: p.PayloadFlags,
+		SourceNEVR:   p.SourceNEVR,
+		Requires:     jsonDeps(p.Requires),
+		Provides:     jsonDeps(p.Provides),
+		Conflicts:    jsonDeps(p.Conflicts),
+		Obsoletes:    jsonDeps(p.Obsoletes),
+		Recommends:   jsonDeps(p.Recommends),
+		Suggests:     jsonDeps(p.Suggests),
+		Supplements:  jsonDeps(p.Supplements),
+		Enhances:     jsonDeps(p.Enhances),
+		Scripts:      p.jsonScripts(body),
+		Interpreters: p.jsonScripts(interp),
+		Files:        make([]JSONFile, len(p.Files)),
+		Digests:      []JSONDigest{},
+		Signatures:   append([]string{}, p.Signatures()...),
+	}
+	if p.Format != 0 {
+		f := p.Format
+		j.Format = &f
+	}
+	for _, d := range p.Digests() {
+		j.Digests = append(j.Digests, JSONDigest{Name: d.Name, Tag: d.Tag, Value: d.Value})
 	}
 	for i, f := range p.Files {
 		d := f.Digest
@@ -89,9 +139,25 @@ func (p *Package) JSON() JSONPackage {
 		j.Files[i] = JSONFile{
 			Path: f.Path, Size: f.Size, Mode: f.Mode, MTime: f.MTime, Digest: d,
 			Flags: FileFlagNames(f.Flags), User: f.User, Group: f.Group, Link: f.LinkTo,
+			Lang: f.Lang, Caps: f.Caps, MIME: f.MIME,
 		}
 	}
 	return j
+}
+
+// jsonScripts applies get to each scriptlet, "" for those absent.
+func (p *Package) jsonScripts(get func(Script) string) JSONScripts {
+	v := func(name string) string {
+		s, ok := p.Scripts[name]
+		if !ok {
+			return ""
+		}
+		return get(s)
+	}
+	return JSONScripts{
+		Pre: v("pre"), Post: v("post"), Preun: v("preun"), Postun: v("postun"),
+		Pretrans: v("pretrans"), Posttrans: v("posttrans"), Verify: v("verify"),
+	}
 }
 
 func isZeros(s string) bool {

@@ -35,6 +35,12 @@ type File struct {
 	RDev   uint16
 	Lang   string
 	Color  uint32
+	// Caps is the file's capabilities (FILECAPS) in cap_from_text form,
+	// "" when it has none.
+	Caps string
+	// MIME is the file's MIME type (rpm 6 format: MIMEDICT indexed by
+	// FILEMIMEINDEX, what rpm calls FILEMIMES), "" when not recorded.
+	MIME string
 }
 
 // IsDir, IsRegular and IsSymlink test the file type bits of Mode.
@@ -88,8 +94,15 @@ type Package struct {
 	// Source is set for a source package (the SOURCEPACKAGE tag): its
 	// file paths are bare names ("x.spec"), in the header and payload.
 	Source bool
+	// Format is RPMFORMAT, the package format version (6 for rpm 6's
+	// format), 0 when the tag is absent (format 4 and older).
+	Format int
+	// SourceNEVR is SOURCENEVR (rpm 6 format): name-[epoch:]version-release
+	// of the source package.
+	SourceNEVR string
 
 	hdr   *Header
+	sig   *Header       // the signature header, for Digests and Signatures
 	links map[int][]int // file index → its hardlink set
 }
 
@@ -130,7 +143,11 @@ func newPackage(h *Header) (*Package, error) {
 		PayloadFlags:      h.String(rpmtag.PayloadFlags),
 		FileDigestAlgo:    rpmtag.HashAlgoMD5,
 		Source:            h.Has(rpmtag.SourcePackage),
+		SourceNEVR:        h.String(rpmtag.SourceNEVR),
 		hdr:               h,
+	}
+	if f, ok := h.Int(rpmtag.RPMFormat); ok && f < 1<<16 {
+		p.Format = int(f)
 	}
 	if e, ok := h.Int(rpmtag.Epoch); ok {
 		e32 := uint32(e)
@@ -244,15 +261,15 @@ func readFiles(h *Header) ([]File, error) {
 		return v, nil
 	}
 	var err error
-	var sizes, modes, mtimes, flags, inodes, devices, rdevs, colors []uint64
-	var digests, users, groups, links, langs []string
+	var sizes, modes, mtimes, flags, inodes, devices, rdevs, colors, mimes []uint64
+	var digests, users, groups, links, langs, caps []string
 	for _, a := range []struct {
 		dst *[]uint64
 		tag int
 	}{
 		{&modes, rpmtag.FileModes}, {&mtimes, rpmtag.FileMTimes}, {&flags, rpmtag.FileFlags},
 		{&inodes, rpmtag.FileINodes}, {&devices, rpmtag.FileDevices}, {&rdevs, rpmtag.FileRDevs},
-		{&colors, rpmtag.FileColors},
+		{&colors, rpmtag.FileColors}, {&mimes, rpmtag.FileMIMEIndex},
 	} {
 		if *a.dst, err = ints(a.tag); err != nil {
 			return nil, err
@@ -271,7 +288,7 @@ func readFiles(h *Header) ([]File, error) {
 		tag int
 	}{
 		{&digests, rpmtag.FileDigests}, {&users, rpmtag.FileUserName}, {&groups, rpmtag.FileGroupName},
-		{&links, rpmtag.FileLinkTos}, {&langs, rpmtag.FileLangs},
+		{&links, rpmtag.FileLinkTos}, {&langs, rpmtag.FileLangs}, {&caps, rpmtag.FileCaps},
 	} {
 		if *a.dst, err = strs(a.tag); err != nil {
 			return nil, err
@@ -289,8 +306,12 @@ func readFiles(h *Header) ([]File, error) {
 		}
 		return v[i]
 	}
+	mimeDict := h.Strings(rpmtag.MIMEDict)
 	files := make([]File, n)
 	for i := range files {
+		if mimes != nil && mimes[i] >= uint64(len(mimeDict)) {
+			return nil, fmt.Errorf("files: %s: mime index %d out of range (%d in MIMEDICT)", paths[i], mimes[i], len(mimeDict))
+		}
 		if sizes != nil && sizes[i] > 1<<62 {
 			return nil, fmt.Errorf("files: %s: size %d out of range", paths[i], sizes[i])
 		}
@@ -309,26 +330,13 @@ func readFiles(h *Header) ([]File, error) {
 			RDev:   uint16(at(rdevs, i)),
 			Lang:   st(langs, i),
 			Color:  uint32(at(colors, i)),
+			Caps:   st(caps, i),
+		}
+		if mimes != nil {
+			files[i].MIME = mimeDict[mimes[i]]
 		}
 	}
 	return files, nil
-}
-
-// DumpDigest returns the digest as rpm -q --dump prints it: the stored
-// hex digest, or zeros of the algorithm's hex length where none is stored.
-func (p *Package) DumpDigest(f *File) string {
-	if f.Digest != "" {
-		return f.Digest
-	}
-	n := 32
-	if h := p.NewFileHash(); h != nil {
-		n = h.Size() * 2
-	}
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = '0'
-	}
-	return string(b)
 }
 
 // hardlinkSets groups the indexes of regular, non-ghost files that share

@@ -15,8 +15,6 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
 	"github.com/ulikunitz/xz/lzma"
-
-	"github.com/gotc-project/gotc/rpmtag"
 )
 
 // Limits of the cpio parser.
@@ -92,14 +90,8 @@ func (r *Reader) Payload() (*PayloadReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	cr := &countingReader{r: dec, limit: r.opts.MaxPayloadSize}
-	if alt := r.Header.Strings(rpmtag.PayloadDigestAlt); alt != nil {
-		algo, ok := r.Header.Int(rpmtag.PayloadDigestAlgo)
-		if !ok {
-			algo = rpmtag.HashAlgoSHA256
-		}
-		cr.digest = newHash(algo)
-	}
+	cr := &countingReader{r: dec, limit: r.opts.MaxPayloadSize,
+		hashes: coverHashes(r.Signature, r.Header, ScopeArchive)}
 	p := &PayloadReader{
 		pkg:      r.Package,
 		raw:      r.raw,
@@ -159,8 +151,15 @@ func newDecompressor(raw io.Reader, name string, maxWindow int64) (io.Reader, fu
 	}
 	switch name {
 	case "", "gzip":
-		// rpm before PAYLOADCOMPRESSOR existed always used gzip.
-		z, err := gzip.NewReader(raw)
+		// rpm before PAYLOADCOMPRESSOR existed always used gzip. Its
+		// gzip reader is zlib's, which passes data without the gzip
+		// magic through as it is: rpmbuild's "w.ufdio" payload (plain
+		// cpio) has no PAYLOADCOMPRESSOR tag and is read that way.
+		br := bufio.NewReader(raw)
+		if m, err := br.Peek(2); err != nil || m[0] != 0x1f || m[1] != 0x8b {
+			return br, nop, nil
+		}
+		z, err := gzip.NewReader(br)
 		if err != nil {
 			return fail(err)
 		}
@@ -226,7 +225,7 @@ type countingReader struct {
 	r      io.Reader
 	n      int64
 	limit  int64
-	digest hash.Hash
+	hashes map[uint64]hash.Hash // by algorithm, for the digests recorded
 	eof    bool
 }
 
@@ -240,9 +239,7 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	}
 	n, err := c.r.Read(b)
 	c.n += int64(n)
-	if c.digest != nil && n > 0 {
-		c.digest.Write(b[:n])
-	}
+	multiWrite(c.hashes, b[:n])
 	if c.n > c.limit {
 		return n, formatErr("payload", c.n, ErrTooLarge, "uncompressed payload exceeds %d bytes", c.limit)
 	}

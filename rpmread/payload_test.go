@@ -163,3 +163,37 @@ func checkAllOK(t *testing.T, r *Reader, decoded bool) {
 		}
 	}
 }
+
+// TestPlainCpioPayload: rpmbuild's "w.ufdio" writes the payload as plain
+// cpio and no PAYLOADCOMPRESSOR tag, which rpm reads through its gzip
+// reader (zlib passes data without the gzip magic through). rpm -K and
+// rpm -i accept it, so must we. (The payload itself is compared entry by
+// entry with rpm2cpio's in TestPayloadDifferential, as "built-none".)
+func TestPlainCpioPayload(t *testing.T) {
+	pkg := testRPM(t, "none")
+	if got := rpmQuery(t, pkg, "--qf", "%{PAYLOADCOMPRESSOR}"); got != "(none)" {
+		t.Fatalf("rpmbuild wrote PAYLOADCOMPRESSOR %q", got)
+	}
+	runTool(t, "rpm", "-K", "--nosignature", pkg)
+	root := t.TempDir()
+	runTool(t, "rpm", "--root", root, "--initdb")
+	runTool(t, "rpm", "-i", "--root", root, "--nodeps", "--nosignature", "--noscripts", pkg)
+	if _, err := os.Stat(filepath.Join(root, "usr/share/rt/big.txt")); err != nil {
+		t.Errorf("rpm -i did not install the payload: %v", err)
+	}
+	r := openT(t, pkg)
+	pr, err := r.Payload()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := pr.Next(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Verify(); err != nil {
+		t.Error(err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha3"
 	"crypto/sha512"
 	"encoding/binary"
 	"encoding/hex"
@@ -88,6 +89,11 @@ type Reader struct {
 
 // Open opens and parses the package at path with default options. Close
 // the Reader when done.
+//
+// Besides what Read checks, Open refuses (with ErrTruncated) a regular
+// file shorter than its headers say the package is, without reading the
+// payload: a package cut off anywhere in its payload is unusable input,
+// not a package with a damaged payload. See Reader.RecordedLength.
 func Open(path string) (*Reader, error) { return OpenOptions(path, Options{}) }
 
 // OpenOptions is Open with explicit bounds.
@@ -97,12 +103,55 @@ func OpenOptions(path string, o Options) (*Reader, error) {
 		return nil, err
 	}
 	r, err := ReadOptions(f, o)
+	if err == nil {
+		err = r.checkLength(f)
+	}
 	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	r.closer = f
 	return r, nil
+}
+
+// RecordedLength returns the length of the whole package file as its
+// headers record it, and the tag that says so ("PAYLOADSIZE", "LONGSIZE"
+// or "SIZE"):
+//
+//   - the main header's PAYLOADSIZE (5112, rpm 6 format), the size of the
+//     stored payload; it is covered by the header digests and signature;
+//   - else the signature header's LONGSIZE (270) or SIZE (1000), the size
+//     of main header plus stored payload, which every rpm since 3.0
+//     writes (rpmbuild, rpmsign, rpmpack and gotc alike).
+//
+// ok is false when the package records neither. rpm itself does not
+// check these sizes (rpm -K reads to the end of the file); a payload that
+// ends early fails its digests there.
+func (r *Reader) RecordedLength() (length int64, tag string, ok bool) {
+	if v, ok := r.Header.Int(rpmtag.PayloadSize); ok && v <= 1<<62 {
+		return r.PayloadOffset + int64(v), "the header's PAYLOADSIZE", true
+	}
+	if v, ok := r.Signature.Int(rpmtag.SigLongSize); ok && v <= 1<<62 {
+		return r.HeaderOffset + int64(v), "the signature header's LONGSIZE", true
+	}
+	if v, ok := r.Signature.Int(rpmtag.SigSize); ok {
+		return r.HeaderOffset + int64(v), "the signature header's SIZE", true
+	}
+	return 0, "", false
+}
+
+// checkLength fails with ErrTruncated when f is a regular file shorter
+// than RecordedLength.
+func (r *Reader) checkLength(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	want, tag, ok := r.RecordedLength()
+	if !ok || !fi.Mode().IsRegular() || fi.Size() >= want {
+		return nil
+	}
+	return formatErr("payload", r.PayloadOffset, ErrTruncated, "the file has %d bytes, %s says %d", fi.Size(), tag, want)
 }
 
 // Read parses lead and headers from rd and leaves rd at the payload, which
@@ -121,7 +170,7 @@ func ReadOptions(rd io.Reader, o Options) (*Reader, error) {
 			return nil, formatErr("lead", 0, ErrNotRPM, "empty input")
 		}
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, formatErr("lead", 0, ErrNotRPM, "input shorter than a lead")
+			return nil, formatErr("lead", 0, ErrNotRPM, "%d bytes, shorter than a lead", n)
 		}
 		return nil, err
 	}
@@ -155,6 +204,7 @@ func ReadOptions(rd io.Reader, o Options) (*Reader, error) {
 	if err != nil {
 		return nil, &FormatError{Part: "header", Offset: r.HeaderOffset, Kind: ErrFormat, Msg: err.Error()}
 	}
+	pkg.sig = sig
 	r.Package = pkg
 	r.raw = newRawPayload(rd, sig, hdr)
 	return r, nil
@@ -205,30 +255,45 @@ func (r *Reader) Close() error {
 // read through it is counted and fed to the digests that cover the
 // payload, so a single pass serves both decompression and verification.
 type rawPayload struct {
-	r          io.Reader
-	n          int64
-	digest     hash.Hash // payload digest (header tag 5092), nil if absent/unsupported
-	digestAlgo uint64
-	md5        hash.Hash // header+payload MD5 (signature tag 1004), primed with the header
-	err        error
-	eof        bool
+	r      io.Reader
+	n      int64
+	hashes map[uint64]hash.Hash // by algorithm, for the payload digests recorded
+	md5    hash.Hash            // header+payload MD5 (signature tag 1004), primed with the header
+	extra  []hash.Hash          // Reader.AddPayloadHash
+	err    error
+	eof    bool
 }
 
 func newRawPayload(rd io.Reader, sig, hdr *Header) *rawPayload {
-	p := &rawPayload{r: rd}
-	if hdr.Has(rpmtag.PayloadDigest) {
-		algo, ok := hdr.Int(rpmtag.PayloadDigestAlgo)
-		if !ok {
-			algo = rpmtag.HashAlgoSHA256
-		}
-		p.digestAlgo = algo
-		p.digest = newHash(algo)
-	}
+	p := &rawPayload{r: rd, hashes: coverHashes(sig, hdr, ScopePayload)}
 	if sig.Has(rpmtag.SigMD5) {
 		p.md5 = md5.New()
 		p.md5.Write(hdr.Raw())
 	}
 	return p
+}
+
+// coverHashes returns a hash per algorithm of the digests recorded over
+// cover (the stored or the uncompressed payload).
+func coverHashes(sig, hdr *Header, cover Scope) map[uint64]hash.Hash {
+	m := map[uint64]hash.Hash{}
+	for _, s := range digestSpecs {
+		if _, ok := s.value(sig, hdr); !ok || s.cover != cover {
+			continue
+		}
+		algo := s.specAlgo(hdr)
+		if h := newHash(algo); h != nil && m[algo] == nil {
+			m[algo] = h
+		}
+	}
+	return m
+}
+
+// multiWrite writes b to every hash of m.
+func multiWrite(m map[uint64]hash.Hash, b []byte) {
+	for _, h := range m {
+		h.Write(b)
+	}
 }
 
 func (p *rawPayload) Read(b []byte) (int, error) {
@@ -238,8 +303,9 @@ func (p *rawPayload) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	if n > 0 {
 		p.n += int64(n)
-		if p.digest != nil {
-			p.digest.Write(b[:n])
+		multiWrite(p.hashes, b[:n])
+		for _, h := range p.extra {
+			h.Write(b[:n])
 		}
 		if p.md5 != nil {
 			p.md5.Write(b[:n])
@@ -277,6 +343,10 @@ func newHash(algo uint64) hash.Hash {
 		return sha512.New384()
 	case rpmtag.HashAlgoSHA512:
 		return sha512.New()
+	case rpmtag.HashAlgoSHA3_256:
+		return sha3.New256()
+	case rpmtag.HashAlgoSHA3_512:
+		return sha3.New512()
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package rpmread
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"os"
@@ -52,10 +53,11 @@ func TestVerifyDifferential(t *testing.T) {
 				}},
 				{"header-byte", flip(headerByte), wantDigestErr(headerTag)},
 				{"payload-byte", flip(payloadByte), wantDigestErr(payloadTag)},
+				// Open refuses the file before reading the payload.
 				{"truncated", orig[:len(orig)-len(orig)/8], func(t *testing.T, err error) {
-					var se *SizeError
-					if !errors.As(err, &se) || !errors.Is(err, ErrTruncated) {
-						t.Errorf("want a truncation SizeError, got %v", err)
+					var fe *FormatError
+					if !errors.As(err, &fe) || !errors.Is(err, ErrTruncated) {
+						t.Errorf("want a truncation FormatError, got %v", err)
 					}
 				}},
 			}
@@ -66,6 +68,18 @@ func TestVerifyDifferential(t *testing.T) {
 						t.Fatal(err)
 					}
 					_, rpmErr := runToolErr(t, "rpm", "-K", "--nosignature", path)
+					if c.name == "truncated" {
+						// A stream has no length to check up front:
+						// Check finds the size short.
+						r, err := Read(bytes.NewReader(c.data))
+						if err != nil {
+							t.Fatal(err)
+						}
+						var se *SizeError
+						if err := r.Verify(); !errors.As(err, &se) || !errors.Is(err, ErrTruncated) {
+							t.Errorf("stream: want a truncation SizeError, got %v", err)
+						}
+					}
 					for _, decode := range []bool{false, true} {
 						err := verifyFile(path, decode)
 						c.check(t, err)

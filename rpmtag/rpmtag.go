@@ -236,6 +236,30 @@ const (
 	SenseMeta          = 1 << 29
 )
 
+// Tags of rpm's package format 6 (rpm 6.0; docs/manual/format_v6.md and
+// include/rpm/rpmtag.h), added for rpmread. In format 6, PAYLOADDIGEST
+// (5092) and PAYLOADDIGESTALT (5097) are named PAYLOADSHA256 and
+// PAYLOADSHA256ALT and are always SHA-256.
+const (
+	SigReserved        = 999  // signature header: zeros kept free for signatures
+	SigSHA3_256        = 279  // signature header: SHA3-256 of the main header
+	PayloadSize        = 5112 // size of the payload as stored (compressed)
+	PayloadSizeAlt     = 5113 // size of the uncompressed payload (cpio)
+	FileMIMEIndex      = 5115 // per file: index into MIMEDICT
+	MIMEDict           = 5116 // the MIME types of the files
+	SourceNEVR         = 5120 // name-[epoch:]version-release of the source
+	PayloadSHA512      = 5121 // SHA-512 of the stored payload
+	PayloadSHA512Alt   = 5122 // SHA-512 of the uncompressed payload
+	PayloadSHA3_256    = 5123 // SHA3-256 of the stored payload
+	PayloadSHA3_256Alt = 5124 // SHA3-256 of the uncompressed payload
+)
+
+// OpenPGP hash algorithm numbers of SHA-3 (RFC 9580), as rpm numbers them.
+const (
+	HashAlgoSHA3_256 = 12
+	HashAlgoSHA3_512 = 14
+)
+
 // Signature header tag added for rpmwrite.
 const (
 	SigReservedSpace = 1008 // zero bytes kept free for a later rpmsign

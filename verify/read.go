@@ -78,12 +78,8 @@ func (v *verifier) read(file string) (*pkgInfo, error) {
 		return nil, &InputError{File: file, Err: trimFile(err, file)}
 	}
 	defer r.Close()
-	// A file shorter than its signature header says whose payload then
-	// fails to decode is truncated: unusable input, not a finding.
-	var truncated error
-	if want, ok := recordedSize(r); ok && fi.Size() < r.HeaderOffset+want {
-		truncated = &InputError{File: file, Err: fmt.Errorf("truncated: %d bytes, the signature header records %d", fi.Size(), r.HeaderOffset+want)}
-	}
+	// rpmread.Open refused a file shorter than its headers record: a
+	// truncated package is unusable input, not a finding.
 
 	p := &pkgInfo{file: file, pkg: r.Package, nevra: r.Package.NEVRA(), index: map[string]int{}}
 	for i, f := range p.pkg.Files {
@@ -95,21 +91,10 @@ func (v *verifier) read(file string) (*pkgInfo, error) {
 		return nil, err
 	}
 	v.checkHeaderStructure(p)
-	if err := v.readPayload(p, r, bound, truncated); err != nil {
+	if err := v.readPayload(p, r, bound); err != nil {
 		return nil, err
 	}
 	return p, nil
-}
-
-// recordedSize is the header+payload size the signature records.
-func recordedSize(r *rpmread.Reader) (int64, bool) {
-	if v, ok := r.Signature.Int(rpmtag.SigLongSize); ok {
-		return int64(v), true
-	}
-	if v, ok := r.Signature.Int(rpmtag.SigSize); ok {
-		return int64(v), true
-	}
-	return 0, false
 }
 
 // unwrapPath drops the path from an *os.PathError, which InputError
@@ -177,13 +162,8 @@ func hasDotDot(p string) bool {
 // readPayload streams the payload once: every entry is matched with the
 // header, every regular file hashed and its size compared, go.env and
 // ELF version needs kept; then the package digests are checked.
-// truncated, when not nil, is returned instead of findings if the
-// payload does not decode.
-func (v *verifier) readPayload(p *pkgInfo, r *rpmread.Reader, bound int64, truncated error) error {
+func (v *verifier) readPayload(p *pkgInfo, r *rpmread.Reader, bound int64) error {
 	pr, err := r.Payload()
-	if err != nil && truncated != nil {
-		return truncated
-	}
 	if err != nil {
 		v.add(p, findings.Error, CheckIntegrity, "", "payload cannot be read: %v", payloadMessage(err))
 		v.checkDigests(p, r, true)
@@ -212,7 +192,8 @@ func (v *verifier) readPayload(p *pkgInfo, r *rpmread.Reader, bound int64, trunc
 		f := &p.pkg.Files[e.FileIndex]
 		inPayload[e.FileIndex] = true
 		if f.IsGhost() {
-			v.add(p, findings.Error, CheckStructure, e.Path, "%%ghost file is in the payload")
+			// rpmpack 0.7 does this; rpm skips the entry on install.
+			v.add(p, findings.Warning, CheckStructure, e.Path, "%%ghost file is in the payload (rpm does not install it from there)")
 		}
 		if e.Mode&0o170000 != f.Mode&0o170000 {
 			v.add(p, findings.Error, CheckStructure, e.Path, "payload entry is a %s, the header lists a %s", typeName(e.Mode), typeName(f.Mode))
@@ -238,9 +219,6 @@ func (v *verifier) readPayload(p *pkgInfo, r *rpmread.Reader, bound int64, trunc
 		if payloadErr != nil {
 			break
 		}
-	}
-	if payloadErr != nil && truncated != nil {
-		return truncated
 	}
 	switch {
 	case payloadErr == nil:
@@ -325,7 +303,8 @@ func (v *verifier) readBody(p *pkgInfo, e *rpmread.Entry, f *rpmread.File) error
 
 // checkDigests reports the package's own digests and sizes (rpm -K). When
 // the payload could not be decoded, failures of the uncompressed-payload
-// checks are not repeated.
+// checks are not repeated. A wrong size tag is a warning naming the
+// cause: rpm checks none of them.
 func (v *verifier) checkDigests(p *pkgInfo, r *rpmread.Reader, payloadFailed bool) {
 	res, err := r.Check()
 	if err != nil && !payloadFailed {
@@ -333,28 +312,24 @@ func (v *verifier) checkDigests(p *pkgInfo, r *rpmread.Reader, payloadFailed boo
 	}
 	headerDigest, payloadDigest := false, false
 	for _, c := range res {
-		switch c.Status {
-		case rpmread.CheckOK:
-			switch c.Tag {
-			case rpmtag.SigSHA256, rpmtag.SigSHA1:
-				headerDigest = true
-			case rpmtag.PayloadDigest, rpmtag.SigMD5:
-				payloadDigest = true
-			}
-		case rpmread.CheckFailed:
-			if payloadFailed && (c.Tag == rpmtag.SigPayloadSize || c.Tag == rpmtag.SigLongArchive || c.Tag == rpmtag.PayloadDigestAlt) {
-				continue
-			}
+		if c.Status != rpmread.CheckOK && c.Status != rpmread.CheckFailed {
+			continue
+		}
+		if !c.Size {
+			headerDigest = headerDigest || c.Scope == rpmread.ScopeHeader
+			payloadDigest = payloadDigest || c.Scope == rpmread.ScopePayload || c.Scope == rpmread.ScopeHeaderPayload
+		}
+		switch {
+		case c.Status == rpmread.CheckOK:
+		case payloadFailed && c.Scope == rpmread.ScopeArchive:
+		case c.Advisory:
+			v.add(p, findings.Warning, CheckIntegrity, "", "%s (tag %d): recorded %s, the package has %s%s; rpm does not check it", c.Name, c.Tag, c.Want, c.Got, sizeCause(p, c))
+		default:
 			v.add(p, findings.Error, CheckIntegrity, "", "%s: recorded %s, computed %s", c.Name, c.Want, c.Got)
-			if c.Tag == rpmtag.SigSHA256 || c.Tag == rpmtag.SigSHA1 {
-				headerDigest = true
-			} else if c.Tag == rpmtag.PayloadDigest || c.Tag == rpmtag.SigMD5 {
-				payloadDigest = true
-			}
 		}
 	}
 	if !headerDigest {
-		v.add(p, findings.Warning, CheckIntegrity, "", "no header digest (SHA256 or SHA1) to check")
+		v.add(p, findings.Warning, CheckIntegrity, "", "no header digest (SHA3-256, SHA256 or SHA1) to check")
 	}
 	if !payloadDigest {
 		v.add(p, findings.Warning, CheckIntegrity, "", "no payload digest to check")
@@ -362,6 +337,25 @@ func (v *verifier) checkDigests(p *pkgInfo, r *rpmread.Reader, payloadFailed boo
 	if p.pkg.NewFileHash() == nil && len(p.pkg.Files) > 0 {
 		v.add(p, findings.Warning, CheckIntegrity, "", "file digest algorithm %d is not supported: file contents not checked", p.pkg.FileDigestAlgo)
 	}
+}
+
+// sizeCause names a known cause of a wrong uncompressed payload size:
+// rpmpack 0.7 (and the nfpm releases built on it) records the sum of the
+// file sizes instead of the cpio archive's length.
+func sizeCause(p *pkgInfo, c rpmread.CheckResult) string {
+	if c.Scope != rpmread.ScopeArchive {
+		return ""
+	}
+	var sum int64
+	for i := range p.pkg.Files {
+		if f := &p.pkg.Files[i]; f.IsRegular() {
+			sum += f.Size
+		}
+	}
+	if c.Want == fmt.Sprint(sum) {
+		return " — the sum of the file sizes, as rpmpack 0.7 and nfpm write it"
+	}
+	return ""
 }
 
 // payloadMessage keeps a reader error on one line.

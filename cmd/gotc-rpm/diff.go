@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 
 	"github.com/spf13/pflag"
 
@@ -37,6 +38,11 @@ func (o *diffOptions) Run(env *cli.Env, files []string) error {
 			return cli.Unusable(err)
 		}
 		defer r.Close()
+		// Equal headers say nothing of a damaged payload: check the
+		// package's digests (the stored payload is read, not unpacked).
+		if err := r.Verify(); err != nil {
+			return cli.Unusable(fmt.Errorf("%s: %w", path, err))
+		}
 		rs[i] = r
 	}
 	diffs := rpmdiff.Compare(rs[0], rs[1], rpmdiff.Options{Strict: o.Strict})

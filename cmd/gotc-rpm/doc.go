@@ -29,10 +29,14 @@ release, arch, summary, license, source RPM, build time, payload
 compressor, dependencies with their sense flags (Requires(post) is told
 apart from Requires), scriptlets with their interpreters, and the file
 list with modes, owners, sizes, digests and flags. It reads any RPM,
-whatever built it: rpmbuild, Koji or gotc. With --json it prints one JSON
-array with an object per package; docs/inspect.md describes the fields.
-A file that is not a readable RPM is reported on one line naming the
-file and what is wrong.
+whatever built it: rpmbuild, Koji or gotc, rpm 4 or rpm 6 format. The
+text also gives the payload format, the package's digests and the
+signature tags it carries, and file marks such as %ghost,
+%config(noreplace) and %doc. With --json it prints one JSON array with
+an object per package; docs/inspect.md describes both forms. A file
+that is not a whole RPM (not an RPM, shorter than its signature header
+says) or whose header fails its digest is reported on one line naming
+the file and what is wrong, exit 2, as rpm -qp refuses it.
 
 gotc-rpm diff [--strict] [--json] A.rpm B.rpm
 
@@ -51,8 +55,12 @@ the lead, file mtimes, inodes, devices, colors, classes and dependency
 indexes, and the rpmlib(PayloadIsZstd), PayloadIsXz, PayloadIsBzip2 and
 PayloadIsLzma requirements (other rpmlib() requirements count). The
 same spec rebuilt with another compressor and SOURCE_DATE_EPOCH is
-equal. Exit 0 when equal, 1 when different, 2 when a file is not a
-readable RPM (reported on one line naming it).
+equal. Before comparing, diff checks both files are whole, intact RPMs:
+their length against the signature header's SIZE, and their header and
+stored-payload digests, as rpm -K --nosignature does. Exit 0 when equal,
+1 when different, 2 when a file is not a whole, intact RPM (not an RPM,
+truncated, a digest that does not match), reported on one line naming
+it.
 
 gotc-rpm verify [-c FILE] [--sources DIR] [--target T] [--json] FILE...
 

@@ -33,8 +33,13 @@ func (o *inspectOptions) Run(env *cli.Env, files []string) error {
 		if err != nil {
 			return cli.Unusable(err)
 		}
-		pkgs = append(pkgs, r.Package)
+		// Like rpm -qp: a header that fails its digest is not shown.
+		err = r.VerifyHeader()
 		r.Close()
+		if err != nil {
+			return cli.Unusable(fmt.Errorf("%s: %w", path, err))
+		}
+		pkgs = append(pkgs, r.Package)
 	}
 	w := bufio.NewWriter(env.Stdout)
 	if o.JSON.JSON {
