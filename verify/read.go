@@ -113,6 +113,7 @@ func (v *verifier) read(file string) (*pkgInfo, error) {
 		return nil, err
 	}
 	v.checkHeaderStructure(p)
+	v.checkSignature(p, r.Signature, r.Header)
 	if err := v.readPayload(p, r, bound, truncated); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 
+	"github.com/gotc-project/gotc/sigcheck"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -33,7 +34,7 @@ const (
 )
 
 // Checks lists the check ids in the order they run.
-var Checks = []string{CheckIntegrity, CheckStructure, CheckFiles, CheckAlternatives, CheckCoinstall, CheckABI, CheckDeps, CheckLint, CheckSource}
+var Checks = []string{CheckIntegrity, CheckSignature, CheckStructure, CheckFiles, CheckAlternatives, CheckCoinstall, CheckABI, CheckDeps, CheckLint, CheckSource}
 
 // Finding is one problem found in a package.
 type Finding struct {
@@ -117,8 +118,12 @@ type Options struct {
 	// rpmbuild.Extract, once per toolchain and arch.
 	Sources string
 	// Targets are the distributions the abi check checks against; none
-	// skips it.
+	// skips it. A target whose rpm enforces signatures
+	// (EnforcesSignatures) makes the signature check require one.
 	Targets []toolchain.Target
+	// Keyring, when set, holds the public keys the signature check
+	// verifies every header signature with.
+	Keyring *sigcheck.Keyring
 	// TempDir is where tarballs are unpacked and large ELF files spooled
 	// (os.TempDir() when empty).
 	TempDir string
