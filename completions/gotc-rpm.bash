@@ -77,8 +77,12 @@ _gotc_rpm() {
 			COMPREPLY=($(compgen -W "epel-10 epel-8 epel-9 fedora-38 fedora-39 fedora-40 fedora-41 fedora-42 fedora-43 fedora-44 fedora-45 rawhide" -- "$cur"))
 			return ;;
 		esac
+		case $prev in --keyring)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		esac
 		case $cur in -*)
-			COMPREPLY=($(compgen -W "--help --config --sources --target --json" -- "$cur"))
+			COMPREPLY=($(compgen -W "--help --config --sources --target --keyring --json" -- "$cur"))
 			return ;;
 		esac
 		COMPREPLY=($(compgen -f -- "$cur"))

@@ -24,7 +24,8 @@ complete -c gotc-rpm -n '__fish_seen_subcommand_from inspect' -l json -d 'print 
 complete -c gotc-rpm -n '__fish_seen_subcommand_from inspect' -F
 complete -c gotc-rpm -n '__fish_seen_subcommand_from verify' -l config -s c -r -F -d 'configuration FILE the packages were built from (default: infer the plan from each package)'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from verify' -l sources -x -a '(__fish_complete_directories)' -d 'compare with the exact file lists built from the tarballs the configuration names, in DIR'
-complete -c gotc-rpm -n '__fish_seen_subcommand_from verify' -l target -x -a 'epel-10 epel-8 epel-9 fedora-38 fedora-39 fedora-40 fedora-41 fedora-42 fedora-43 fedora-44 fedora-45 rawhide' -d 'check ELF files\' glibc needs against TARGET (fedora-43, el9, rawhide); repeatable'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from verify' -l target -x -a 'epel-10 epel-8 epel-9 fedora-38 fedora-39 fedora-40 fedora-41 fedora-42 fedora-43 fedora-44 fedora-45 rawhide' -d 'check ELF files\' glibc needs against TARGET (fedora-43, el9, rawhide), and require a signature where its rpm does (fedora-45, rawhide); repeatable'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from verify' -l keyring -r -F -d 'verify every header signature with the OpenPGP public keys in FILE (armored or binary); repeatable'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from verify' -l json -d 'print a JSON report instead of text'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from verify' -F
 complete -c gotc-rpm -n '__fish_seen_subcommand_from diff' -l strict -d 'compare everything: build time and host, compression, signatures, mtimes'

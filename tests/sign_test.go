@@ -47,7 +47,8 @@ func TestSignedBuild(t *testing.T) {
 	}
 	unsigned := build(filepath.Join(dir, "unsigned"))
 
-	for _, algo := range []struct{ gpg, rpm string }{{"rsa3072", "RSA/SHA256"}, {"ed25519", "EdDSA/SHA256"}} {
+	// gotc signs with the hash gpg (and so rpmsign 6) picks for the key.
+	for _, algo := range []struct{ gpg, rpm, digest string }{{"rsa3072", "RSA/SHA512", "sha512"}, {"ed25519", "EdDSA/SHA256", "sha256"}} {
 		t.Run(algo.gpg, func(t *testing.T) {
 			secret, public, home := testenv.GPGKey(t, algo.gpg, "")
 			keyID := strings.ToLower(strings.TrimSpace(testenv.Run(t, "", nil, "gpg", "--homedir", home, "--batch", "--with-colons", "--list-keys")))
@@ -89,7 +90,7 @@ func TestSignedBuild(t *testing.T) {
 			gpg, _ := exec.LookPath("gpg")
 			testenv.Run(t, "", nil, "rpmsign", "--addsign",
 				"--define", "__gpg "+gpg, "--define", "_gpg_path "+home, "--define", "_gpg_name gotc test "+algo.gpg,
-				"--define", "_gpg_digest_algo sha256",
+				"--define", "_gpg_digest_algo "+algo.digest,
 				"--define", "_gpg_sign_cmd_extra_args --batch --pinentry-mode loopback --passphrase ''", theirs)
 			ours, _ := os.ReadFile(signed[name])
 			rs, _ := os.ReadFile(theirs)

@@ -24,6 +24,11 @@
 //
 //	integrity     header and payload digests and sizes (rpm -K), and
 //	              every regular file's digest and size against the header
+//	signature     with a keyring (Options.Keyring) or a target whose rpm
+//	              enforces signatures (rawhide, Fedora 45 and later): the
+//	              package is signed, and every header signature rpm 6
+//	              looks at verifies natively with a key of the keyring
+//	              and may be trusted (no NOKEY, BAD or NOTTRUSTED)
 //	structure     payload entries vs the header file list (missing, extra,
 //	              ghosts in the payload, duplicates, type/mode/link
 //	              disagreements), unclean paths, the SIZE tag, and the

@@ -91,6 +91,7 @@ func (v *verifier) read(file string) (*pkgInfo, error) {
 		return nil, err
 	}
 	v.checkHeaderStructure(p)
+	v.checkSignature(p, r.Signature, r.Header)
 	if err := v.readPayload(p, r, bound); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gotc-project/gotc/findings"
 	"github.com/gotc-project/gotc/internal/jsonout"
+	"github.com/gotc-project/gotc/sigcheck"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -25,7 +26,7 @@ const (
 )
 
 // Checks lists the check ids in the order they run.
-var Checks = []string{CheckIntegrity, CheckStructure, CheckFiles, CheckAlternatives, CheckCoinstall, CheckABI, CheckDeps, CheckLint, CheckSource}
+var Checks = []string{CheckIntegrity, CheckSignature, CheckStructure, CheckFiles, CheckAlternatives, CheckCoinstall, CheckABI, CheckDeps, CheckLint, CheckSource}
 
 // Report is the result of verifying a set of packages. Each finding's
 // Subject is the NEVRA of its package
@@ -106,8 +107,12 @@ type Options struct {
 	// toolchain and arch.
 	Sources string
 	// Targets are the distributions the abi check checks against; none
-	// skips it.
+	// skips it. A target whose rpm enforces signatures
+	// (EnforcesSignatures) makes the signature check require one.
 	Targets []toolchain.Target
+	// Keyring, when set, holds the public keys the signature check
+	// verifies every header signature with.
+	Keyring *sigcheck.Keyring
 	// TempDir is where tarballs are unpacked and large ELF files spooled
 	// (os.TempDir() when empty).
 	TempDir string

@@ -3,10 +3,12 @@ package main
 import (
 	"bufio"
 	"errors"
+	"fmt"
 
 	"github.com/spf13/pflag"
 
 	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/sigcheck"
 	"github.com/gotc-project/gotc/verify"
 )
 
@@ -24,13 +26,17 @@ type verifyOptions struct {
 	Config  cli.ConfigFlag
 	Sources cli.SourcesFlag
 	Targets cli.TargetFlag
-	JSON    cli.JSONFlag
+	// Keyrings are files of OpenPGP public keys the header signatures
+	// are verified with.
+	Keyrings []string
+	JSON     cli.JSONFlag
 }
 
 func (o *verifyOptions) AddFlags(fs *pflag.FlagSet) {
 	o.Config.AddFlags(fs, "", "configuration `FILE` the packages were built from (default: infer the plan from each package)")
 	o.Sources.AddFlags(fs, "compare with the exact file lists built from the tarballs the configuration names, in `DIR`")
-	o.Targets.AddFlags(fs, "check ELF files' glibc needs against `TARGET` (fedora-43, el9, rawhide); repeatable")
+	o.Targets.AddFlags(fs, "check ELF files' glibc needs against `TARGET` (fedora-43, el9, rawhide), and require a signature where its rpm does (fedora-45, rawhide); repeatable")
+	fs.StringArrayVar(&o.Keyrings, "keyring", nil, "verify every header signature with the OpenPGP public keys in `FILE` (armored or binary); repeatable")
 	o.JSON.AddFlags(fs, "print a JSON report instead of text")
 }
 
@@ -44,6 +50,13 @@ func (o *verifyOptions) Validate() error {
 
 func (o *verifyOptions) Run(env *cli.Env, files []string) error {
 	opt := verify.Options{Sources: o.Sources.Dir, Targets: o.Targets.Targets()}
+	if len(o.Keyrings) > 0 {
+		kr, err := sigcheck.LoadKeyring(o.Keyrings...)
+		if err != nil {
+			return cli.Unusable(fmt.Errorf("--keyring: %w", err))
+		}
+		opt.Keyring = kr
+	}
 	if o.Config.Path != "" {
 		cfg, err := o.Config.Load(env.Stderr)
 		if err != nil {

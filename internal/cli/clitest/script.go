@@ -20,6 +20,7 @@
 //	cd DIR                run later commands in DIR
 //	cp SRC DST            copy a file
 //	truncate PATH SIZE    cut a file to SIZE bytes (negative: that many fewer)
+//	replace PATH OLD NEW  overwrite the first OLD in a file with NEW, of OLD's length
 //	corrupt PATH OFFSET   flip the bits of the byte at OFFSET (negative: from the end)
 //
 // Arguments are split at spaces; single quotes keep spaces and are
@@ -262,6 +263,22 @@ func (s *script) do(neg bool, cmd string, args []string) {
 		}
 		if err != nil {
 			s.fatalf("truncate: %v", err)
+		}
+	case "replace":
+		if len(args) != 3 || len(args[1]) != len(args[2]) {
+			s.fatalf("usage: replace PATH OLD NEW (OLD and NEW of one length)")
+		}
+		data, err := os.ReadFile(args[0])
+		if err != nil {
+			s.fatalf("replace: %v", err)
+		}
+		i := bytes.Index(data, []byte(args[1]))
+		if i < 0 {
+			s.fatalf("replace: %s holds no %q", args[0], args[1])
+		}
+		copy(data[i:], args[2])
+		if err := os.WriteFile(args[0], data, 0o644); err != nil {
+			s.fatalf("replace: %v", err)
 		}
 	case "corrupt":
 		if len(args) != 2 {
