@@ -254,3 +254,23 @@ const (
 	VerifyCaps     = 1 << 8
 	VerifyAll      = 0xffffffff
 )
+
+// Tags of the v6 package format (rpm 6.0, docs/manual/format_v6.md; the
+// numbers are those of rpm's rpmtag.h, which wins where the document
+// differs).
+const (
+	// Signature header.
+	SigSHA3256  = 279 // SHA3-256 of the main header
+	SigReserved = 999 // v6's zero bytes kept free for a later rpmsign
+
+	// Main header.
+	PayloadSize       = 5112 // compressed payload bytes (INT64)
+	PayloadSizeAlt    = 5113 // uncompressed payload bytes (INT64)
+	FileMIMEIndex     = 5115
+	MIMEDict          = 5116
+	SourceNEVR        = 5120
+	PayloadSHA512     = 5121
+	PayloadSHA512Alt  = 5122
+	PayloadSHA3256    = 5123
+	PayloadSHA3256Alt = 5124
+)
