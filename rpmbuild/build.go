@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gotc-project/gotc/fileclass"
 	"github.com/gotc-project/gotc/rpmtag"
 	"github.com/gotc-project/gotc/rpmwrite"
 	"github.com/gotc-project/gotc/toolchain"
@@ -54,6 +55,9 @@ type Options struct {
 	FrameSize int64
 	// TempDir is where payloads are spooled.
 	TempDir string
+	// Format is the package format, rpmwrite.FormatV4 (the default when
+	// zero) or rpmwrite.FormatV6 (gotc-rpm build --rpm-format).
+	Format int
 	// Sign, when set, signs each package's header (see
 	// rpmwrite.Options.Sign and gotc/signing).
 	Sign func(header []byte) (tag uint32, sig []byte, err error)
@@ -68,6 +72,9 @@ type Options struct {
 	Deps func(name string, r io.ReaderAt, size int64, executable bool) (requires, provides []string, err error)
 
 	buildTime time.Time
+	// noClassify skips the file classifier (Expected, whose file lists
+	// are compared by path, type and flags only).
+	noClassify bool
 	// earlyStart, when set, is told whether BuildTarball started the
 	// main package early and whether that work was kept (for tests).
 	earlyStart func(started, kept bool)
@@ -203,7 +210,7 @@ func preparePackage(p *toolchain.Plan, pkg *toolchain.Package, c *contents, outD
 		return nil, "", err
 	}
 	out := filepath.Join(outDir, fmt.Sprintf("%s-%s-%s.%s.rpm", m.Name, m.Version, m.Release, arch))
-	wopt := rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, Threads: 1, TempDir: opt.TempDir, FrameSize: frameSize, Sign: opt.Sign}
+	wopt := rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, Threads: 1, TempDir: opt.TempDir, FrameSize: frameSize, Sign: opt.Sign, Format: opt.Format}
 	if opt.Progress != nil {
 		pr := Progress{Package: pkg.Name}
 		for _, f := range c.files[pkg.Name] {
@@ -232,6 +239,7 @@ func preparePackage(p *toolchain.Plan, pkg *toolchain.Package, c *contents, outD
 func Expected(p *toolchain.Plan, t *Tree, opt Options) (map[string][]rpmwrite.File, error) {
 	opt.buildTime = BuildTime(p, opt.SourceDateEpoch)
 	opt.Deps = nil
+	opt.noClassify = true
 	c, err := contentsOf(p, t, opt)
 	if err != nil {
 		return nil, err
@@ -317,8 +325,24 @@ func assemble(p *toolchain.Plan, t *Tree, opt Options) (*contents, error) {
 				body := p.RewriteGoEnv(content)
 				f.Size = int64(len(body))
 				f.Open = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+				if !opt.noClassify {
+					if err := classify(&f, bytes.NewReader(body)); err != nil {
+						return nil, err
+					}
+				}
 			} else {
 				f.Open = func() (io.ReadCloser, error) { return t.open(e) }
+				if !opt.noClassify {
+					r, done, err := t.readerAt(e)
+					if err != nil {
+						return nil, fmt.Errorf("%s: %w", f.Path, err)
+					}
+					err = classify(&f, r)
+					done()
+					if err != nil {
+						return nil, err
+					}
+				}
 			}
 			if opt.Deps != nil && (depExclude == nil || !depExclude.MatchString(f.Path)) {
 				req, prov, err := fileDeps(t, e, opt.Deps)
@@ -353,6 +377,18 @@ func assemble(p *toolchain.Plan, t *Tree, opt Options) (*contents, error) {
 		sort.Slice(list, func(i, j int) bool { return list[i].Path < list[j].Path })
 	}
 	return &contents{files: files, requires: autoReq, provides: autoProv}, nil
+}
+
+// classify sets what rpmbuild's file classifier records about regular
+// file f, whose body r holds: FILECOLORS (2 for an executable 64-bit ELF
+// file), FILECLASS (v4) and the MIME type (v6), from gotc/fileclass.
+func classify(f *rpmwrite.File, r io.ReaderAt) error {
+	res, err := fileclass.Regular(f.Path, f.Mode, r, f.Size)
+	if err != nil {
+		return fmt.Errorf("classifying %s: %w", f.Path, err)
+	}
+	f.Class, f.MIME, f.Color = res.Class, res.MIME, res.Color
+	return nil
 }
 
 // contents is what assemble puts in each package, by package name.

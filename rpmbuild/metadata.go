@@ -36,6 +36,7 @@ func metadata(p *toolchain.Plan, pkg *toolchain.Package, arch string, opt Option
 	if p.Epoch != nil {
 		evr = fmt.Sprintf("%d:%s", *p.Epoch, evr)
 	}
+	m.SourceNEVR = p.Name + "-" + evr // v6 only: the source package's
 	conv := func(list []toolchain.Dep) []rpmwrite.Dependency {
 		var out []rpmwrite.Dependency
 		for _, d := range list {

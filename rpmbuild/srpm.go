@@ -35,6 +35,9 @@ type SourceOptions struct {
 	Level      int
 	// TempDir is where the payload is spooled.
 	TempDir string
+	// Format is the package format, rpmwrite.FormatV4 (the default when
+	// zero) or rpmwrite.FormatV6 (gotc-spec srpm --rpm-format).
+	Format int
 	// Sign, when set, signs the header (see rpmwrite.Options.Sign).
 	Sign func(header []byte) (tag uint32, sig []byte, err error)
 }
@@ -118,7 +121,7 @@ func BuildSource(p *toolchain.Plan, spec []byte, sourcesDir, outDir string, opt 
 
 	out := filepath.Join(outDir, fmt.Sprintf("%s-%s-%s.src.rpm", p.Name, p.RPMVersion, release))
 	err := atomicfile.Write(out, 0o644, func(w io.Writer) error {
-		return rpmwrite.Write(w, m, files, rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, TempDir: opt.TempDir, Sign: opt.Sign})
+		return rpmwrite.Write(w, m, files, rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, TempDir: opt.TempDir, Sign: opt.Sign, Format: opt.Format})
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("writing %s: %w", filepath.Base(out), err)
