@@ -31,7 +31,8 @@
 // name, then version, then flags, as rpmbuild does. What rpmbuild derives
 // by inspecting files (automatic requires and provides, config()
 // provides, libmagic file classes and MIME types, file colours) is left to
-// the caller; gotc/fileclass computes classes, MIME types and colours.
+// the caller; gotc/fileclass computes classes, MIME types and colours
+// (docs/rpm6.md).
 // rpmfc's per-file dependency dictionary (FILEDEPENDSX, FILEDEPENDSN,
 // DEPENDSDICT) is not written: Write takes a package's dependencies, not
 // the file each came from.

@@ -322,16 +322,7 @@ func headerDiff(t testing.TB, want, got []byte) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tags []uint32
-	for tag := range w {
-		tags = append(tags, tag)
-	}
-	for tag := range g {
-		if _, ok := w[tag]; !ok {
-			tags = append(tags, tag)
-		}
-	}
-	sort.Slice(tags, func(i, j int) bool { return tags[i] < tags[j] })
+	tags := tagUnion(w, g)
 	var b strings.Builder
 	for _, tag := range tags {
 		wv, inW := w[tag]
