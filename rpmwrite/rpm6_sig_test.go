@@ -314,3 +314,38 @@ func TestRPM418ReadsV6(t *testing.T) {
 		}
 	}
 }
+
+// TestV6SourcePackage writes a v6 source package (no recording of
+// rpmbuild 6 -bs exists: the v6 rules of binary packages apply, less
+// SOURCENEVR) and checks it with rpm 4.18: rpm -K, the file list, the
+// rpmlib() requirements.
+func TestV6SourcePackage(t *testing.T) {
+	testenv.NeedTools(t, "rpm")
+	dir := t.TempDir()
+	m := Metadata{Name: "s", Version: "1", Release: "1", Arch: "x86_64", Summary: "s", License: "MIT", BuildTime: fixtureEpoch,
+		Source: &Source{Sources: []string{"s.tar.gz"}, Cookie: "localhost 1790000000"}}
+	files := []File{
+		{Path: "s.spec", Mode: 0o100644, Size: 5, MTime: fixtureEpoch, Flags: rpmtag.FileSpecfile, Open: body("spec\n")},
+		{Path: "s.tar.gz", Mode: 0o100644, Size: 3, MTime: fixtureEpoch, Open: body("tgz")},
+	}
+	path := writePackage(t, dir, "s-1-1.src.rpm", m, files, Options{Format: FormatV6, Compressor: "gzip", Level: 9})
+	if out := run(t, "", nil, "rpm", "-K", "--nosignature", path); !strings.Contains(out, "digests OK") {
+		t.Errorf("rpm -K: %s", out)
+	}
+	r := readRPM(t, path)
+	if r.lead[4] != 4 || r.lead[7] != 1 {
+		t.Errorf("lead version %d type %d, want 4 and 1", r.lead[4], r.lead[7])
+	}
+	if _, ok := r.main[rpmtag.SourceNEVR]; ok {
+		t.Error("a source package with SOURCENEVR")
+	}
+	if got := r.main[rpmtag.RPMFormat].ints; len(got) != 1 || got[0] != 6 {
+		t.Errorf("RPMFORMAT %v", got)
+	}
+	if got := rpmQuery(t, path, "--qf", "[%{FILENAMES} %{LONGFILESIZES}\n]"); got != "s.spec 5\ns.tar.gz 3\n" {
+		t.Errorf("files:\n%s", got)
+	}
+	if got := rpmQuery(t, path, "--requires"); got != "rpmlib(LargeFiles) <= 4.12.0-1\n" {
+		t.Errorf("requires:\n%s", got)
+	}
+}
