@@ -75,6 +75,9 @@ func Regular(name string, mode uint32, r io.ReaderAt, size int64) (Result, error
 	if desc == "" {
 		desc, mime = describe(buf)
 	}
+	if d, ok := rpm418Extension(name); ok {
+		desc = d
+	}
 	res.Class = rpmfcKeep(desc)
 	res.MIME = mime
 	if m, ok := rpm6Extension(name); ok {
@@ -102,6 +105,22 @@ func rpmfcKeep(desc string) string {
 		}
 	}
 	return ""
+}
+
+// rpm418Extension is the description rpmbuild 4.18 gives some file name
+// extensions without asking libmagic (rpmfc's skipped_extensions); the
+// C ones ("C Code", "C Header") match none of rpmfc's tokens, so .c and
+// .h files have no FILECLASS (seen on real toolchains).
+func rpm418Extension(name string) (string, bool) {
+	for _, e := range []struct{ ext, desc string }{
+		{".pm", "Perl5 module source text"}, {".c", "C Code"}, {".h", "C Header"},
+		{".la", "libtool library file"}, {".pc", "pkgconfig file"},
+	} {
+		if strings.HasSuffix(name, e.ext) {
+			return e.desc, true
+		}
+	}
+	return "", false
 }
 
 // rpm6Extension is the MIME type rpm 6 records for some file name
