@@ -49,11 +49,15 @@ _gotc_rpm() {
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
 		esac
+		case $prev in --rpm-format)
+			COMPREPLY=($(compgen -W "4 6" -- "$cur"))
+			return ;;
+		esac
 		case $prev in --threads)
 			return ;;
 		esac
 		case $cur in -*)
-			COMPREPLY=($(compgen -W "--help --config --sources --goroot --output --version --arch --dist --compress --build-host --sign-key --sign-passphrase-file --quiet --threads" -- "$cur"))
+			COMPREPLY=($(compgen -W "--help --config --sources --goroot --output --version --arch --dist --compress --build-host --sign-key --sign-passphrase-file --rpm-format --rpmv4-signature --quiet --threads" -- "$cur"))
 			return ;;
 		esac
 		;;

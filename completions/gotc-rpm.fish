@@ -18,6 +18,8 @@ complete -c gotc-rpm -n '__fish_seen_subcommand_from build' -l compress -x -a 'g
 complete -c gotc-rpm -n '__fish_seen_subcommand_from build' -l build-host -x -d 'build host NAME recorded in the packages (BUILDHOST)'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from build' -l sign-key -r -F -d 'sign with the OpenPGP secret key in FILE (armored or binary, as gpg --export-secret-keys writes it)'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from build' -l sign-passphrase-file -r -F -d 'the first line of FILE is the signing key\'s passphrase'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from build' -l rpm-format -x -a '4 6' -d 'package FORMAT: 4, what rpm 4.x and Fedora\'s rpm 6 build, or 6, upstream rpm 6\'s default, which rpm 4.x cannot fully read'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from build' -l rpmv4-signature -d 'with --rpm-format 6 and --sign-key, also store the signature in the v4 tag rpm 4.x verifies (rpmsign --rpmv4)'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from build' -l quiet -s q -d 'no progress display (there is none when stderr is not a terminal)'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from build' -l threads -x -d 'compress N payload frames at once (default: one per core)'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from inspect' -l json -d 'print one JSON array, an object per package, instead of text'

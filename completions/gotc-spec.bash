@@ -113,8 +113,12 @@ _gotc_spec() {
 			COMPREPLY=($(compgen -f -- "$cur"))
 			return ;;
 		esac
+		case $prev in --rpm-format)
+			COMPREPLY=($(compgen -W "4 6" -- "$cur"))
+			return ;;
+		esac
 		case $cur in -*)
-			COMPREPLY=($(compgen -W "--help --config --sources --output --version --arch --dist --compress --build-host --sign-key --sign-passphrase-file" -- "$cur"))
+			COMPREPLY=($(compgen -W "--help --config --sources --output --version --arch --dist --compress --build-host --sign-key --sign-passphrase-file --rpm-format --rpmv4-signature" -- "$cur"))
 			return ;;
 		esac
 		;;

@@ -12,13 +12,17 @@
 package rpmbuild
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"path"
 	"path/filepath"
 	"regexp"
 	"time"
 
+	"github.com/gotc-project/gotc/fileclass"
 	"github.com/gotc-project/gotc/filelist"
+	"github.com/gotc-project/gotc/rpmtag"
 	"github.com/gotc-project/gotc/rpmwrite"
 	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
@@ -52,6 +56,12 @@ type Common struct {
 	// Sign, when set, signs each package's header (see
 	// rpmwrite.Options.Sign and gotc/signing).
 	Sign func(header []byte) (tag uint32, sig []byte, err error)
+	// Format is the package format, rpmwrite.FormatV4 (the default when
+	// zero) or rpmwrite.FormatV6 (--rpm-format).
+	Format int
+	// RPMv4Signature also stores a v6 package's signature in the v4 tag
+	// rpm 4 verifies, as rpmsign --rpmv4 does (rpmwrite.Options).
+	RPMv4Signature bool
 }
 
 // Options control a native build.
@@ -202,7 +212,7 @@ func preparePackage(p *toolchain.Plan, pkg *toolchain.Package, c *contents, outD
 		return nil, "", err
 	}
 	out := filepath.Join(outDir, fmt.Sprintf("%s-%s-%s.%s.rpm", m.Name, m.Version, m.Release, arch))
-	wopt := rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, Threads: 1, TempDir: opt.TempDir, FrameSize: frameSize, Sign: opt.Sign}
+	wopt := rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, Threads: 1, TempDir: opt.TempDir, FrameSize: frameSize, Sign: opt.Sign, Format: opt.Format, RPMv4Signature: opt.RPMv4Signature}
 	if opt.Progress != nil {
 		pr := Progress{Package: pkg.Name}
 		for _, f := range c.files[pkg.Name] {
@@ -242,6 +252,11 @@ func contentsOf(p *toolchain.Plan, t *srctree.Tree, opt Options) (*contents, err
 		files := make([]rpmwrite.File, len(list))
 		for i, f := range list {
 			files[i] = rpmwrite.File{Path: f.Path, Mode: f.Mode, Size: f.Size, MTime: f.MTime, Flags: f.Flags, LinkTo: f.LinkTo, Open: f.Open}
+			if f.Open != nil && f.Flags&rpmtag.FileGhost == 0 {
+				if err := classifyFile(&files[i], t, f); err != nil {
+					return nil, err
+				}
+			}
 			if opt.Deps == nil || f.Entry == nil || !f.Entry.IsRegular() || depExclude != nil && depExclude.MatchString(f.Path) {
 				continue
 			}
@@ -257,6 +272,41 @@ func contentsOf(p *toolchain.Plan, t *srctree.Tree, opt Options) (*contents, err
 		}
 	}
 	return c, nil
+}
+
+// classifyFile classifies a regular file of the list: read in place from
+// the tree, or, when the plan rewrote it (go.env), from its new body.
+func classifyFile(out *rpmwrite.File, t *srctree.Tree, f filelist.File) error {
+	if f.Entry != nil && f.Entry.IsRegular() && f.Entry.Size == f.Size && path.Base(f.Path) != "go.env" {
+		r, done, err := t.ReaderAt(f.Entry)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Path, err)
+		}
+		defer done()
+		return classify(out, r)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Path, err)
+	}
+	defer rc.Close()
+	body, err := io.ReadAll(io.LimitReader(rc, f.Size+1))
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.Path, err)
+	}
+	return classify(out, bytes.NewReader(body))
+}
+
+// classify sets what rpmbuild's file classifier records about regular
+// file f, whose body r holds: FILECOLORS (2 for an executable 64-bit ELF
+// file), FILECLASS (v4) and the MIME type (v6), from gotc/fileclass.
+func classify(f *rpmwrite.File, r io.ReaderAt) error {
+	res, err := fileclass.Regular(f.Path, f.Mode, r, f.Size)
+	if err != nil {
+		return fmt.Errorf("classifying %s: %w", f.Path, err)
+	}
+	f.Class, f.MIME, f.Color = res.Class, res.MIME, res.Color
+	return nil
 }
 
 // contents is what contentsOf puts in each package, by package name.

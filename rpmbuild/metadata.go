@@ -47,6 +47,7 @@ func metadata(p *toolchain.Plan, pkg *toolchain.Package, arch string, opt Option
 	m.Name, m.Summary, m.Description = pkg.Name, pkg.Summary, pkg.Description
 	m.SourceRPM = sourceRPM(p, opt.Dist)
 	evr := p.EVRWithDist(opt.Dist)
+	m.SourceNEVR = p.Name + "-" + evr // v6 only: the source package's
 	conv := func(list []toolchain.Dep) []rpmwrite.Dependency {
 		var out []rpmwrite.Dependency
 		for _, d := range list {

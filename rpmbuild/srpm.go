@@ -78,7 +78,7 @@ func BuildSource(p *toolchain.Plan, spec []byte, sourcesDir, outDir string, opt 
 
 	out := filepath.Join(outDir, sourceRPM(p, opt.Dist))
 	err := atomicfile.Write(out, 0o644, func(w io.Writer) error {
-		return rpmwrite.Write(w, m, files, rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, TempDir: opt.TempDir, Sign: opt.Sign})
+		return rpmwrite.Write(w, m, files, rpmwrite.Options{Compressor: opt.Compressor, Level: opt.Level, TempDir: opt.TempDir, Sign: opt.Sign, Format: opt.Format, RPMv4Signature: opt.RPMv4Signature})
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("writing %s: %w", filepath.Base(out), err)

@@ -79,7 +79,10 @@ func selfProvides(m *Metadata) []Dependency {
 
 // requires is the package's complete Requires: the caller's, the
 // scriptlet interpreters', and the rpmlib() features the package uses.
-func requires(m *Metadata, c compression, largeFiles bool) []Dependency {
+// A v6 package needs no CompressedFileNames, FileDigests or
+// PayloadFilesHavePrefix (every rpm that reads v6 has them), and always
+// LargeFiles (its file sizes are LONGFILESIZES), as rpmbuild 6 writes it.
+func requires(m *Metadata, c compression, largeFiles, v6 bool) []Dependency {
 	ds := append([]Dependency(nil), m.Requires...)
 	lua := false
 	for _, s := range scriptSlots(m) {
@@ -96,12 +99,14 @@ func requires(m *Metadata, c compression, largeFiles bool) []Dependency {
 	if lua {
 		ds = append(ds, rpmlib("BuiltinLuaScripts", "4.2.2-1"))
 	}
-	ds = append(ds,
-		rpmlib("CompressedFileNames", "3.0.4-1"),
-		rpmlib("FileDigests", "4.6.0-1"),
-	)
-	if m.Source == nil {
-		ds = append(ds, rpmlib("PayloadFilesHavePrefix", "4.0-1"))
+	if !v6 {
+		ds = append(ds,
+			rpmlib("CompressedFileNames", "3.0.4-1"),
+			rpmlib("FileDigests", "4.6.0-1"),
+		)
+		if m.Source == nil {
+			ds = append(ds, rpmlib("PayloadFilesHavePrefix", "4.0-1"))
+		}
 	}
 	if c.feature != "" {
 		ds = append(ds, rpmlib(c.feature, c.featureVersion))

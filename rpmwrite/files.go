@@ -27,9 +27,12 @@ type fileTable struct {
 	// len(LinkTo) for symlinks, 0 for directories.
 	sizes []int64
 	// largeFiles is rpmbuild's fl->largeFiles: some regular file is too
-	// large for a 32-bit size, so LONGFILESIZES and a stripped cpio
-	// payload are used.
+	// large for a 32-bit size, or the package is v6, so LONGFILESIZES
+	// and a stripped cpio payload are used.
 	largeFiles bool
+	// v6 is set for a v6 package: LONGSIZE always, MIME types instead of
+	// FILECLASS.
+	v6 bool
 	// source is set for a source package: bare file names, no colors or
 	// classes.
 	source bool
@@ -50,7 +53,7 @@ func (f *File) inPayload() bool { return !f.isGhost() }
 // newFileTable validates files, sorts a copy of them by path (bytewise, as
 // rpmbuild's strcmp does) and fills in defaults. It reports every problem,
 // each naming its path.
-func newFileTable(in []File, source bool) (*fileTable, error) {
+func newFileTable(in []File, source, v6 bool) (*fileTable, error) {
 	files := append([]File(nil), in...)
 	sort.SliceStable(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	var errs []error
@@ -67,7 +70,7 @@ func newFileTable(in []File, source bool) (*fileTable, error) {
 		return nil, errors.Join(errs...)
 	}
 
-	t := &fileTable{files: files, sizes: make([]int64, len(files)), source: source}
+	t := &fileTable{files: files, sizes: make([]int64, len(files)), source: source, v6: v6, largeFiles: v6}
 	for i := range files {
 		f := &files[i]
 		if f.User == "" {
@@ -136,9 +139,9 @@ func (f *File) validate(source bool) error {
 	if f.Missing && !f.isGhost() {
 		errs = append(errs, errors.New("the Missing flag is set on a file that is not a ghost"))
 	}
-	for _, s := range []string{f.User, f.Group, f.Lang, f.Class} {
+	for _, s := range []string{f.User, f.Group, f.Lang, f.Class, f.MIME} {
 		if strings.ContainsRune(s, 0) {
-			errs = append(errs, errors.New("user, group, lang or class contains NUL"))
+			errs = append(errs, errors.New("user, group, lang, class or MIME type contains NUL"))
 		}
 	}
 	return errors.Join(errs...)
@@ -233,7 +236,7 @@ func bsearch(list []string, key string) (int, bool) {
 // regular, non-ghost file's body, "" elsewhere. With no files only
 // SIZE and FILEDIGESTALGO are written, as rpmbuild does.
 func (t *fileTable) putTags(h *header, digests []string) {
-	if t.totalSize >= 0xffffffff {
+	if t.totalSize >= 0xffffffff || t.v6 {
 		h.putUint64s(rpmtag.LongSize, uint64(t.totalSize))
 	} else {
 		h.putUint32s(rpmtag.Size, uint32(t.totalSize))
@@ -257,6 +260,8 @@ func (t *fileTable) putTags(h *header, digests []string) {
 	inodes := make([]uint32, n)
 	langs := make([]string, n)
 	colors := make([]uint32, n)
+	// FILECLASS and CLASSDICT (v4) or FILEMIMEINDEX and MIMEDICT (v6):
+	// a dictionary in order of first use and an index per file.
 	classes := make([]uint32, n)
 	var classDict []string
 	classIdx := map[string]uint32{}
@@ -282,6 +287,9 @@ func (t *fileTable) putTags(h *header, digests []string) {
 		langs[i] = f.Lang
 		colors[i] = f.Color
 		class := f.fileClass()
+		if t.v6 {
+			class = f.mimeType()
+		}
 		ci, ok := classIdx[class]
 		if !ok {
 			ci = uint32(len(classDict))
@@ -316,7 +324,13 @@ func (t *fileTable) putTags(h *header, digests []string) {
 	h.putUint32s(rpmtag.FileDevices, devices...)
 	h.putUint32s(rpmtag.FileINodes, inodes...)
 	h.putStrings(rpmtag.FileLangs, langs)
-	if !t.source {
+	switch {
+	case t.source:
+	case t.v6:
+		h.putUint32s(rpmtag.FileColors, colors...)
+		h.putUint32s(rpmtag.FileMIMEIndex, classes...)
+		h.putStrings(rpmtag.MIMEDict, classDict)
+	default:
 		h.putUint32s(rpmtag.FileColors, colors...)
 		h.putUint32s(rpmtag.FileClass, classes...)
 		h.putStrings(rpmtag.ClassDict, classDict)
@@ -338,6 +352,25 @@ func (f *File) fileClass() string {
 		return "directory"
 	case f.isRegular() && f.Size == 0 && !f.Missing:
 		return "empty"
+	}
+	return ""
+}
+
+// mimeType is the FILEMIMES type: File.MIME, or what libmagic's
+// MAGIC_MIME_TYPE says about the file types it can tell without reading
+// content. A ghost that did not exist has none, as in rpm 6.
+func (f *File) mimeType() string {
+	switch {
+	case f.MIME != "":
+		return f.MIME
+	case f.Missing:
+		return ""
+	case f.isDir():
+		return "inode/directory"
+	case f.isSymlink():
+		return "inode/symlink"
+	case f.isRegular() && f.Size == 0:
+		return "inode/x-empty"
 	}
 	return ""
 }

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"crypto/md5"
 	"crypto/sha256"
+	"crypto/sha3"
+	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -33,6 +35,9 @@ type Package struct {
 
 	digests   []string // FILEDIGESTS, by the digest task
 	altDigest [sha256.Size]byte
+	// v6: the archive's SHA-512 and SHA3-256, by the digest task.
+	sha512Alt [sha512.Size]byte
+	sha3Alt   [sha256.Size]byte
 	pending   atomic.Int32 // tasks not yet done successfully
 	canceled  atomic.Bool
 
@@ -53,7 +58,8 @@ type frame struct {
 type Task struct {
 	// Cost is the task's relative cost, for scheduling the largest first:
 	// the uncompressed bytes it compresses, or for the task that only
-	// hashes the archive a sixteenth of its bytes.
+	// hashes the archive a sixteenth of its bytes (a quarter for a v6
+	// package, which has three digests of it).
 	Cost int64
 	run  func() error
 }
@@ -68,14 +74,28 @@ var ErrCanceled = errors.New("rpmwrite: package canceled")
 // in any order; the package lists them sorted by path. Nothing is read
 // yet. Close releases what the package holds.
 func Prepare(m Metadata, files []File, opt Options) (*Package, error) {
-	m.applyDefaults()
+	var oerr error
+	switch opt.Format {
+	case 0:
+		opt.Format = FormatV4
+	case FormatV4, FormatV6:
+	default:
+		oerr = fmt.Errorf("unknown package format %d (want %d or %d)", opt.Format, FormatV4, FormatV6)
+	}
+	v6 := opt.Format == FormatV6
+	m.applyDefaults(opt.Format)
 	comp, cerr := opt.compression()
 	merr := m.validate()
-	table, ferr := newFileTable(files, m.Source != nil)
-	var oerr error
-	if opt.FrameSize < 0 {
+	table, ferr := newFileTable(files, m.Source != nil, v6)
+	switch {
+	case oerr != nil:
+	case opt.Sign != nil && opt.Signatures != nil:
+		oerr = errors.New("both Sign and Signatures are set")
+	case opt.RPMv4Signature && !v6:
+		oerr = errors.New("RPMv4Signature is for v6 packages: a v4 package's signature is a v4 one already")
+	case opt.FrameSize < 0:
 		oerr = fmt.Errorf("negative FrameSize %d", opt.FrameSize)
-	} else if opt.FrameSize > 0 && comp.name != "zstd" && comp.name != "" {
+	case opt.FrameSize > 0 && comp.name != "zstd" && comp.name != "":
 		// rpm reads concatenated zstd frames, but its xz reader stops at
 		// the end of the first stream.
 		oerr = fmt.Errorf("FrameSize is for zstd payloads, not %s", comp.name)
@@ -103,7 +123,13 @@ func Prepare(m Metadata, files []File, opt Options) (*Package, error) {
 // frame and one that hashes the archive and every body. Each task must
 // run once.
 func (p *Package) Tasks() []Task {
-	tasks := []Task{{Cost: p.archive.size / 16, run: p.done(p.hash)}}
+	// SHA-256 runs at about sixteen times zstd's speed; v6 adds SHA-512
+	// and SHA3-256, which together are several times slower.
+	hashCost := p.archive.size / 16
+	if p.opt.Format == FormatV6 {
+		hashCost = p.archive.size / 4
+	}
+	tasks := []Task{{Cost: hashCost, run: p.done(p.hash)}}
 	for i := range p.frames {
 		f := &p.frames[i]
 		tasks = append(tasks, Task{Cost: f.end - f.start, run: p.done(func() error { return p.compress(f) })})
@@ -129,8 +155,13 @@ func (p *Package) done(run func() error) func() error {
 // whole and checking its length.
 func (p *Package) hash() error {
 	digests := make([]string, len(p.table.files))
-	var arc io.Writer = sha256.New()
-	arcHash := arc.(hash.Hash)
+	arcHash := sha256.New()
+	var arc512, arc3 hash.Hash
+	var arc io.Writer = arcHash
+	if p.opt.Format == FormatV6 {
+		arc512, arc3 = sha512.New(), sha3.New256()
+		arc = io.MultiWriter(arcHash, arc512, arc3)
+	}
 	arc = cancelable{arc, &p.canceled}
 	body := sha256.New()
 	buf := make([]byte, 256<<10)
@@ -148,6 +179,10 @@ func (p *Package) hash() error {
 	}
 	p.digests = digests
 	arcHash.Sum(p.altDigest[:0])
+	if arc512 != nil {
+		arc512.Sum(p.sha512Alt[:0])
+		arc3.Sum(p.sha3Alt[:0])
+	}
 	return nil
 }
 
@@ -209,32 +244,53 @@ func (p *Package) Finish(w io.Writer) error {
 	if n := p.pending.Load(); n != 0 {
 		return fmt.Errorf("rpmwrite: Finish with %d of the package's tasks not done", n)
 	}
-	pl := payloadResult{archiveSize: p.archive.size, altDigest: p.altDigest, digests: p.digests}
+	v6 := p.opt.Format == FormatV6
+	pl := payloadResult{archiveSize: p.archive.size, altDigest: p.altDigest, digests: p.digests,
+		sha512Alt: p.sha512Alt, sha3Alt: p.sha3Alt}
 	payload := sha256.New()
-	if err := p.copyFrames(payload); err != nil {
+	var payload512, payload3 hash.Hash
+	var dst io.Writer = payload
+	if v6 {
+		payload512, payload3 = sha512.New(), sha3.New256()
+		dst = io.MultiWriter(payload, payload512, payload3)
+	}
+	if err := p.copyFrames(dst); err != nil {
 		return err
 	}
 	for _, f := range p.frames {
 		pl.compressedSize += f.size
 	}
 	payload.Sum(pl.digest[:0])
+	if v6 {
+		payload512.Sum(pl.sha512[:0])
+		payload3.Sum(pl.sha3[:0])
+	}
 
-	hdr, err := mainHeader(&p.m, p.table, p.comp, pl)
+	hdr, err := mainHeader(&p.m, p.table, p.comp, pl, p.opt.Format)
 	if err != nil {
 		return fmt.Errorf("rpmwrite: building header: %w", err)
 	}
-	md5h := md5.New()
-	md5h.Write(hdr)
-	if err := p.copyFrames(md5h); err != nil {
-		return err
+	sigs, err := p.opt.signatures(hdr)
+	if err != nil {
+		return fmt.Errorf("rpmwrite: signing: %w", err)
 	}
-	sig, err := signatureHeader(hdr, md5h.Sum(nil), pl, p.opt.Sign)
+	var sig []byte
+	if v6 {
+		sig, err = signatureHeaderV6(hdr, sigs)
+	} else {
+		md5h := md5.New()
+		md5h.Write(hdr)
+		if err := p.copyFrames(md5h); err != nil {
+			return err
+		}
+		sig, err = signatureHeader(hdr, md5h.Sum(nil), pl, sigs)
+	}
 	if err != nil {
 		return fmt.Errorf("rpmwrite: building signature: %w", err)
 	}
 
 	bw := bufio.NewWriterSize(w, 1<<20)
-	bw.Write(lead(&p.m))
+	bw.Write(lead(&p.m, p.opt.Format))
 	bw.Write(sig)
 	if pad := len(sig) % 8; pad != 0 {
 		bw.Write(make([]byte, 8-pad))

@@ -2,6 +2,7 @@ package rpmwrite
 
 import (
 	"crypto/sha256"
+	"crypto/sha512"
 	"fmt"
 	"io"
 	"strconv"
@@ -148,11 +149,15 @@ func (nopCloser) Close() error { return nil }
 
 // payloadResult is what the payload pass learns for the headers.
 type payloadResult struct {
-	archiveSize    int64 // uncompressed cpio length: SIGTAG_PAYLOADSIZE
-	compressedSize int64
+	archiveSize    int64             // uncompressed cpio length: SIGTAG_PAYLOADSIZE, v6's PAYLOADSIZEALT
+	compressedSize int64             // v6's PAYLOADSIZE
 	digest         [sha256.Size]byte // of the compressed payload: PAYLOADDIGEST
 	altDigest      [sha256.Size]byte // of the cpio archive: PAYLOADDIGESTALT
 	digests        []string          // FILEDIGESTS
+	// v6 only: SHA-512 and SHA3-256 of the compressed payload and of
+	// the cpio archive (PAYLOADSHA512[ALT], PAYLOADSHA3_256[ALT]).
+	sha512, sha512Alt [sha512.Size]byte
+	sha3, sha3Alt     [sha256.Size]byte
 }
 
 // countingWriter counts what passes through it.

@@ -291,20 +291,26 @@ var differingTags = map[uint32]string{
 	rpmtag.ClassDict:     "libmagic classification",
 }
 
-// compareHeaders checks that two main headers have the same tags with the
-// same types, counts and values, apart from differingTags.
-func compareHeaders(t *testing.T, want, got map[uint32]tagValue) {
-	t.Helper()
+// tagUnion is the tags of two parsed headers, sorted.
+func tagUnion(a, b map[uint32]tagValue) []uint32 {
 	var tags []uint32
-	for tag := range want {
+	for tag := range a {
 		tags = append(tags, tag)
 	}
-	for tag := range got {
-		if _, ok := want[tag]; !ok {
+	for tag := range b {
+		if _, ok := a[tag]; !ok {
 			tags = append(tags, tag)
 		}
 	}
 	sort.Slice(tags, func(i, j int) bool { return tags[i] < tags[j] })
+	return tags
+}
+
+// compareHeaders checks that two main headers have the same tags with the
+// same types, counts and values, apart from differingTags.
+func compareHeaders(t *testing.T, want, got map[uint32]tagValue) {
+	t.Helper()
+	tags := tagUnion(want, got)
 	for _, tag := range tags {
 		w, inWant := want[tag]
 		g, inGot := got[tag]

@@ -1,11 +1,8 @@
 package rpmwrite
 
 import (
-	"crypto/sha1"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 
@@ -75,9 +72,16 @@ type Metadata struct {
 	// OptFlags is rpmbuild's %{optflags}; the OPTFLAGS tag is left out when
 	// it is empty.
 	OptFlags string
-	// RPMVersion is the RPMVERSION tag, "4.18.0" by default: the rpmbuild
-	// release whose output Write reproduces.
+	// RPMVersion is the RPMVERSION tag, by default the rpmbuild release
+	// whose output Write reproduces: "4.18.0" for a v4 package, "6.0.2"
+	// for a v6 one.
 	RPMVersion string
+	// SourceNEVR is the SOURCENEVR tag of a v6 binary package, the
+	// source package's "name-[E:]V-R"; it defaults to the package's own
+	// (right for the main package of a spec, not for its subpackages,
+	// whose callers must set it). v4 packages and source packages have
+	// no SOURCENEVR.
+	SourceNEVR string
 
 	Provides, Requires, Conflicts, Obsoletes, Recommends, Suggests []Dependency
 
@@ -150,12 +154,35 @@ type File struct {
 	// directories get "directory", existing empty regular files "empty",
 	// and everything else "".
 	Class string
-	// Color is the FILECOLORS entry (1 for ELF32, 2 for ELF64, 0 otherwise).
+	// MIME is the file's MIME type for a v6 package's FILEMIMEINDEX and
+	// MIMEDICT, as libmagic's MAGIC_MIME_TYPE names it (rpm 6 records
+	// MIME types instead of FILECLASS). When empty, directories get
+	// "inode/directory", symlinks "inode/symlink", existing empty
+	// regular files "inode/x-empty", and everything else "".
+	MIME string
+	// Color is the FILECOLORS entry (1 for ELF32, 2 for ELF64, 0
+	// otherwise; rpmbuild colours executable ELF files only).
 	Color uint32
 }
 
-// Options tune the payload encoding.
+// Package formats, the values of Options.Format.
+const (
+	// FormatV4 is the format rpm 4.x writes and reads, and what rpm 6
+	// writes with %_rpmformat 4 (Fedora 43 and later).
+	FormatV4 = 4
+	// FormatV6 is rpm 6's own format (%_rpmformat 6, upstream rpm 6's
+	// default): RPMFORMAT, LONGFILESIZES and the stripped cpio always,
+	// SHA-256 and SHA3-256 header digests, SHA-256, SHA-512 and SHA3-256
+	// payload digests, MIME types instead of FILECLASS, and OpenPGP
+	// signatures in RPMTAG_OPENPGP. rpm 4.18 installs, queries and
+	// verifies v6 packages; its rpm2cpio refuses their payload.
+	FormatV6 = 6
+)
+
+// Options tune the package format and the payload encoding.
 type Options struct {
+	// Format is FormatV4 (the default when zero) or FormatV6.
+	Format int
 	// Compressor is "zstd" (the default), "xz", "gzip" or "none".
 	Compressor string
 	// Level is the compressor level, written into PAYLOADFLAGS as rpmbuild
@@ -184,11 +211,30 @@ type Options struct {
 	// Go toolchain's binaries 0.3% at 64 MiB, 5% at 32 MiB. 0 writes one
 	// frame.
 	FrameSize int64
-	// Sign, when set, signs the main header (with its magic) and returns
-	// the signature header tag and the OpenPGP signature to store, as
-	// rpmsign --addsign does (see gotc/signing). The reserved space
-	// shrinks by what the signature adds, so the signature header keeps
-	// the size it has unsigned.
+	// Signatures, when set, signs the main header (with its magic, the
+	// bytes the SHA-256 header digest covers) with one or more keys and
+	// returns the OpenPGP signature packets, which Write places as
+	// rpmsign --addsign 6 does (see Signature and doc.go): in a v4
+	// package one signature, in RSAHEADER (268) for an RSA key and
+	// DSAHEADER (267) for DSA, ECDSA and EdDSA keys; in a v6 package
+	// every signature, in order, base64-encoded in OPENPGP (278), and
+	// with RPMv4Signature the first that rpm 4 can verify also in 268 or
+	// 267. The reserved space shrinks by what the signatures add, so the
+	// signature header keeps its unsigned size, unless they need more
+	// room than is reserved: then, as with rpmsign, the reserved space is
+	// kept and the signature header grows.
+	Signatures func(header []byte) ([]Signature, error)
+	// RPMv4Signature is rpmsign --rpmv4 for a v6 package: also store a
+	// v4 header signature (RSAHEADER or DSAHEADER), which rpm 4.x
+	// verifies and rpm 6 ignores when OPENPGP is present. A v4 package
+	// always has its signature there; Write refuses RPMv4Signature for
+	// one.
+	RPMv4Signature bool
+	// Sign is the one-signature form of Signatures that existing callers
+	// use: it returns the signature header tag and the OpenPGP packet. In
+	// a v4 package the packet goes into the tag given; in a v6 package
+	// the tag is ignored and the packet placed as Signatures places it.
+	// Set Signatures or Sign, not both.
 	Sign func(header []byte) (tag uint32, sig []byte, err error)
 	// Progress, when set, is called as bodies are compressed, after each
 	// regular file (or the part of one a frame holds), with the number of
@@ -225,7 +271,7 @@ func Write(w io.Writer, m Metadata, files []File, opt Options) error {
 	return p.Finish(w)
 }
 
-func (m *Metadata) applyDefaults() {
+func (m *Metadata) applyDefaults(format int) {
 	if m.OS == "" {
 		m.OS = "linux"
 	}
@@ -243,6 +289,12 @@ func (m *Metadata) applyDefaults() {
 	}
 	if m.RPMVersion == "" {
 		m.RPMVersion = "4.18.0"
+		if format == FormatV6 {
+			m.RPMVersion = "6.0.2"
+		}
+	}
+	if m.SourceNEVR == "" && m.Source == nil && format == FormatV6 {
+		m.SourceNEVR = m.Name + "-" + m.evr()
 	}
 }
 
@@ -259,8 +311,10 @@ func (m *Metadata) depSets() [][]Dependency {
 	return [][]Dependency{m.Provides, m.Requires, m.Conflicts, m.Obsoletes, m.Recommends, m.Suggests}
 }
 
-// mainHeader builds the main header, in rpmbuild's tag set.
-func mainHeader(m *Metadata, ft *fileTable, c compression, pl payloadResult) ([]byte, error) {
+// mainHeader builds the main header, in rpmbuild's tag set for the
+// format.
+func mainHeader(m *Metadata, ft *fileTable, c compression, pl payloadResult, format int) ([]byte, error) {
+	v6 := format == FormatV6
 	h := newHeader()
 	h.putStrings(rpmtag.HeaderI18NTable, []string{"C"})
 	h.putString(rpmtag.Name, m.Name)
@@ -308,6 +362,9 @@ func mainHeader(m *Metadata, ft *fileTable, c compression, pl payloadResult) ([]
 	} else {
 		h.putString(rpmtag.SourceRPM, m.SourceRPM)
 		h.putString(rpmtag.Platform, m.Platform)
+		if v6 {
+			h.putString(rpmtag.SourceNEVR, m.SourceNEVR)
+		}
 	}
 
 	for _, s := range scriptSlots(m) {
@@ -340,7 +397,7 @@ func mainHeader(m *Metadata, ft *fileTable, c compression, pl payloadResult) ([]
 		h.putDeps(rpmtag.ProvideName, rpmtag.ProvideVersion, rpmtag.ProvideFlags, append(selfProvides(m), m.Provides...))
 	}
 	h.putDeps(rpmtag.RequireName, rpmtag.RequireVersion, rpmtag.RequireFlags,
-		requires(m, c, ft.largeFiles))
+		requires(m, c, ft.largeFiles, v6))
 	h.putDeps(rpmtag.ConflictName, rpmtag.ConflictVersion, rpmtag.ConflictFlags, m.Conflicts)
 	h.putDeps(rpmtag.ObsoleteName, rpmtag.ObsoleteVersion, rpmtag.ObsoleteFlags, m.Obsoletes)
 	h.putDeps(rpmtag.RecommendName, rpmtag.RecommendVersion, rpmtag.RecommendFlags, m.Recommends)
@@ -352,98 +409,19 @@ func mainHeader(m *Metadata, ft *fileTable, c compression, pl payloadResult) ([]
 	}
 	h.putString(rpmtag.PayloadFlags, c.flags)
 	h.putStrings(rpmtag.PayloadDigest, []string{hex.EncodeToString(pl.digest[:])})
-	h.putUint32s(rpmtag.PayloadDigestAlgo, rpmtag.HashAlgoSHA256)
 	h.putStrings(rpmtag.PayloadDigestAlt, []string{hex.EncodeToString(pl.altDigest[:])})
+	if !v6 {
+		h.putUint32s(rpmtag.PayloadDigestAlgo, rpmtag.HashAlgoSHA256)
+		return h.encode(rpmtag.HeaderImmutable)
+	}
+	// v6: the sizes move here from the signature header, more digests
+	// of the payload, and the format itself.
+	h.putUint64s(rpmtag.PayloadSize, uint64(pl.compressedSize))
+	h.putUint64s(rpmtag.PayloadSizeAlt, uint64(pl.archiveSize))
+	h.putUint32s(rpmtag.RPMFormat, FormatV6)
+	h.putString(rpmtag.PayloadSHA512, hex.EncodeToString(pl.sha512[:]))
+	h.putString(rpmtag.PayloadSHA512Alt, hex.EncodeToString(pl.sha512Alt[:]))
+	h.putString(rpmtag.PayloadSHA3_256, hex.EncodeToString(pl.sha3[:]))
+	h.putString(rpmtag.PayloadSHA3_256Alt, hex.EncodeToString(pl.sha3Alt[:]))
 	return h.encode(rpmtag.HeaderImmutable)
-}
-
-// gpgReservedSpace is rpm's default %__gpg_reserved_space.
-const gpgReservedSpace = 4096
-
-// signatureHeader builds the signature header rpmbuild 4.18 writes: SHA1
-// and SHA256 of the main header, MD5 of header and payload, the
-// header+payload and archive sizes, and zeroed space for a later signature.
-func signatureHeader(hdr, md5sum []byte, pl payloadResult, sign func([]byte) (uint32, []byte, error)) ([]byte, error) {
-	sha1sum := sha1.Sum(hdr)
-	sha256sum := sha256.Sum256(hdr)
-	size := int64(len(hdr)) + pl.compressedSize
-
-	h := newHeader()
-	h.putString(rpmtag.SigSHA1, hex.EncodeToString(sha1sum[:]))
-	h.putString(rpmtag.SigSHA256, hex.EncodeToString(sha256sum[:]))
-	h.putBin(rpmtag.SigMD5, md5sum)
-	h.putUint32s(rpmtag.SigSize, uint32(size))
-	h.putUint32s(rpmtag.SigPayloadSize, uint32(pl.archiveSize))
-	reserved := 32 // rpm always reserves a bit of space
-	if size >= 0xffffffff || pl.archiveSize >= 0xffffffff {
-		// Like rpm: 64-bit sizes, and the reserved space shrunk by what
-		// they add, so the signature header keeps its size.
-		before, err := h.encode(rpmtag.HeaderSignatures)
-		if err != nil {
-			return nil, err
-		}
-		h.del(rpmtag.SigSize)
-		h.del(rpmtag.SigPayloadSize)
-		h.putUint64s(rpmtag.SigLongArchive, uint64(pl.archiveSize))
-		h.putUint64s(rpmtag.SigLongSize, uint64(size))
-		after, err := h.encode(rpmtag.HeaderSignatures)
-		if err != nil {
-			return nil, err
-		}
-		reserved -= len(after) - len(before)
-	}
-	reserved += gpgReservedSpace
-	if sign != nil {
-		tag, sig, err := sign(hdr)
-		if err != nil {
-			return nil, err
-		}
-		before, err := h.encode(rpmtag.HeaderSignatures)
-		if err != nil {
-			return nil, err
-		}
-		h.putBin(tag, sig)
-		after, err := h.encode(rpmtag.HeaderSignatures)
-		if err != nil {
-			return nil, err
-		}
-		if grown := len(after) - len(before); grown < reserved {
-			reserved -= grown
-		} else {
-			return nil, fmt.Errorf("a %d-byte signature does not fit the %d bytes reserved for it", grown, reserved)
-		}
-	}
-	h.putBin(rpmtag.SigReservedSpace, make([]byte, reserved))
-	return h.encode(rpmtag.HeaderSignatures)
-}
-
-// leadArch is the lead's archnum as rpmrc's arch_canon numbers it. rpmbuild
-// writes the build host's number; a noarch package gets x86_64's.
-var leadArch = map[string]uint16{
-	"x86_64": 1, "i386": 1, "i486": 1, "i586": 1, "i686": 1, "noarch": 1,
-	"s390x": 15, "ppc64le": 16, "ppc64": 16, "aarch64": 19, "riscv64": 22,
-}
-
-// lead is the 96-byte legacy lead: rpm ignores most of it but checks the
-// magic and the signature type.
-func lead(m *Metadata) []byte {
-	b := make([]byte, rpmtag.LeadSize)
-	copy(b, rpmtag.LeadMagic)
-	b[4], b[5] = 3, 0 // format 3.0
-	if m.Source != nil {
-		b[7] = 1 // type 1: source package
-	}
-	arch, ok := leadArch[m.Arch]
-	if !ok {
-		arch = 1
-	}
-	b[8], b[9] = byte(arch>>8), byte(arch)
-	nevr := m.Name + "-" + m.evr()
-	if len(nevr) > 65 {
-		nevr = nevr[:65]
-	}
-	copy(b[10:76], nevr)
-	b[76], b[77] = 0, 1 // os: Linux
-	b[78], b[79] = 0, 5 // signature type: header-style signature
-	return b
 }

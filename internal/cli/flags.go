@@ -171,6 +171,10 @@ type PackageFlags struct {
 	BuildHost string
 	// Sign holds the signing flags.
 	Sign SignFlags
+	// Format is the RPM package format, 4 or 6.
+	Format int
+	// RPMv4Signature also puts a v6 package's signature in the v4 tag.
+	RPMv4Signature bool
 
 	compressor string
 	level      int
@@ -189,6 +193,9 @@ func (p *PackageFlags) AddFlags(fs *pflag.FlagSet, compress, what, archUsage str
 	annotateValues(fs, "compress", []string{"zstd", "xz", "gzip"})
 	fs.StringVar(&p.BuildHost, "build-host", "localhost", "build host `NAME` recorded in the packages (BUILDHOST)")
 	p.Sign.AddFlags(fs)
+	fs.IntVar(&p.Format, "rpm-format", 4, "package `FORMAT`: 4, what rpm 4.x and Fedora's rpm 6 build, or 6, upstream rpm 6's default, which rpm 4.x cannot fully read")
+	annotateValues(fs, "rpm-format", []string{"4", "6"})
+	fs.BoolVar(&p.RPMv4Signature, "rpmv4-signature", false, "with --rpm-format 6 and --sign-key, also store the signature in the v4 tag rpm 4.x verifies (rpmsign --rpmv4)")
 }
 
 // Validate checks every value, so both verbs refuse the same ones.
@@ -213,6 +220,12 @@ func (p *PackageFlags) Validate() error {
 	}
 	if err := CheckBuildHost(p.BuildHost); err != nil {
 		return err
+	}
+	if p.Format != 4 && p.Format != 6 {
+		return Usage("--rpm-format %d: want 4 or 6", p.Format)
+	}
+	if p.RPMv4Signature && (p.Format != 6 || p.Sign.Key == "") {
+		return Usage("--rpmv4-signature needs --rpm-format 6 and --sign-key")
 	}
 	return p.Sign.Validate()
 }
@@ -288,5 +301,7 @@ func (p *PackageFlags) Common(epoch *time.Time) rpmbuild.Common {
 		Compressor:      compressor,
 		Level:           level,
 		TempDir:         p.Output,
+		Format:          p.Format,
+		RPMv4Signature:  p.RPMv4Signature,
 	}
 }
