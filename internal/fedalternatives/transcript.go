@@ -1,0 +1,117 @@
+package fedalternatives
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Step is one step of a recorded transcript (rpm6/alternatives in the
+// shared recordings): a command, what it printed and its exit code,
+// then `alternatives --display` of the group, the state file and the
+// links as they were after it.
+type Step struct {
+	Command string
+	Output  string // every line the command printed, each ending in "\n"
+	Exit    int
+	Display string // --display's output, the same way
+	// DisplayExit is --display's exit code.
+	DisplayExit int
+	// State is the state file's content; Absent when there was none.
+	State  string
+	Absent bool
+	// Links maps each listed link to its target, "" when absent.
+	Links map[string]string
+	// LinkOrder is the links in the transcript's order.
+	LinkOrder []string
+}
+
+// ParseTranscript reads a transcript: each step is "=== COMMAND", its
+// output and "exit N", then "--- alternatives --display NAME (exit and
+// output)" with output and "exit N", then "--- STATE-FILE" with the
+// file's lines (or "(absent)"), then "--- links" with "LINK -> TARGET"
+// lines ("(absent)" for none), then an empty line.
+func ParseTranscript(text string) ([]Step, error) {
+	lines := strings.Split(text, "\n")
+	var steps []Step
+	i := 0
+	fail := func(format string, a ...any) ([]Step, error) {
+		return nil, fmt.Errorf("transcript line %d: %s", i+1, fmt.Sprintf(format, a...))
+	}
+	// until collects lines up to one starting with prefix.
+	until := func(prefix string) ([]string, bool) {
+		start := i
+		for i < len(lines) && !strings.HasPrefix(lines[i], prefix) {
+			i++
+		}
+		return lines[start:i], i < len(lines)
+	}
+	exitOf := func(block []string) (string, int, error) {
+		if len(block) == 0 {
+			return "", 0, fmt.Errorf("no exit line")
+		}
+		last := block[len(block)-1]
+		n, err := strconv.Atoi(strings.TrimPrefix(last, "exit "))
+		if !strings.HasPrefix(last, "exit ") || err != nil {
+			return "", 0, fmt.Errorf("%q is not an exit line", last)
+		}
+		out := ""
+		for _, l := range block[:len(block)-1] {
+			out += l + "\n"
+		}
+		return out, n, nil
+	}
+	for i < len(lines) {
+		if lines[i] == "" {
+			i++
+			continue
+		}
+		cmd, ok := strings.CutPrefix(lines[i], "=== ")
+		if !ok {
+			return fail("want a step (=== COMMAND), have %q", lines[i])
+		}
+		s := Step{Command: cmd, Links: map[string]string{}}
+		i++
+		block, ok := until("--- alternatives --display ")
+		if !ok {
+			return fail("step %q: no --display section", cmd)
+		}
+		var err error
+		if s.Output, s.Exit, err = exitOf(block); err != nil {
+			return fail("step %q: %v", cmd, err)
+		}
+		i++
+		if block, ok = until("--- /"); !ok {
+			return fail("step %q: no state file section", cmd)
+		}
+		if s.Display, s.DisplayExit, err = exitOf(block); err != nil {
+			return fail("step %q: --display: %v", cmd, err)
+		}
+		i++
+		if block, ok = until("--- links"); !ok {
+			return fail("step %q: no links section", cmd)
+		}
+		if len(block) == 1 && block[0] == "(absent)" {
+			s.Absent = true
+		} else {
+			for _, l := range block {
+				s.State += l + "\n"
+			}
+		}
+		i++
+		for i < len(lines) && lines[i] != "" {
+			link, target, ok := strings.Cut(lines[i], " -> ")
+			if !ok {
+				return fail("step %q: %q is not LINK -> TARGET", cmd, lines[i])
+			}
+			if target == "(absent)" {
+				target = ""
+			}
+			s.Links[link] = target
+			s.LinkOrder = append(s.LinkOrder, link)
+			i++
+		}
+		steps = append(steps, s)
+	}
+	return steps, nil
+}
