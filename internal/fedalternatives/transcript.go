@@ -2,6 +2,8 @@ package fedalternatives
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -114,4 +116,29 @@ func ParseTranscript(text string) ([]Step, error) {
 		steps = append(steps, s)
 	}
 	return steps, nil
+}
+
+// CheckRoot compares root with the recording after the step: the
+// double's --display of the group (run in root), the state file and the
+// links. It returns one line per difference.
+func (s Step) CheckRoot(root, group string) []string {
+	var diffs []string
+	var out strings.Builder
+	code := Main([]string{"--display", group}, Env{Root: root, Stdout: &out, Stderr: &out})
+	if out.String() != s.Display || code != s.DisplayExit {
+		diffs = append(diffs, fmt.Sprintf("--display %s exits %d and prints\n%s\nrecorded: exit %d and\n%s", group, code, out.String(), s.DisplayExit, s.Display))
+	}
+	state, err := os.ReadFile(filepath.Join(root, "var/lib/alternatives", group))
+	switch {
+	case s.Absent && !os.IsNotExist(err):
+		diffs = append(diffs, fmt.Sprintf("state file is there (%v), recorded absent:\n%s", err, state))
+	case !s.Absent && string(state) != s.State:
+		diffs = append(diffs, fmt.Sprintf("state file (%v):\n%s\nrecorded:\n%s", err, state, s.State))
+	}
+	for _, link := range s.LinkOrder {
+		if got, _ := os.Readlink(filepath.Join(root, link)); got != s.Links[link] {
+			diffs = append(diffs, fmt.Sprintf("%s leads to %q, recorded %q", link, got, s.Links[link]))
+		}
+	}
+	return diffs
 }
