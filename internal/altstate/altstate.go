@@ -157,9 +157,9 @@ func Parse(data []byte, name string) (*State, error) {
 		a := Alternative{Path: line}
 		// alternatives.c crashes on a missing priority line; here it is
 		// not a number, printed as glibc prints a NULL string.
-		prio, ok := l.next()
+		prio, more := l.next()
 		shown := prio
-		if !ok {
+		if !more {
 			shown = "(null)"
 		}
 		rest := prio
@@ -171,18 +171,18 @@ func Parse(data []byte, name string) (*State, error) {
 			// alternatives.c has cut the line at the closing '@' by now.
 			a.Family, rest, shown = fam, after, "@"+fam
 		}
-		n, tail, ok := Strtol(rest)
-		if !ok {
+		n, tail, read := Strtol(rest)
+		if !read {
 			return fail("numeric priority expected in "+name, fmt.Sprintf("unexpected line in %s: %s", name, shown))
 		}
 		a.Priority = n
 		a.Initscript = strings.TrimLeft(tail, " \t\n\v\f\r")
 		for range s.Followers {
-			line, ok := l.next()
-			if ok && line != "" && !strings.HasPrefix(line, "/") {
-				return fail("follower path expected in "+name, fmt.Sprintf("unexpected line in %s: %s", name, line))
+			path, more := l.next()
+			if more && path != "" && !strings.HasPrefix(path, "/") {
+				return fail("follower path expected in "+name, fmt.Sprintf("unexpected line in %s: %s", name, path))
 			}
-			a.Followers = append(a.Followers, line)
+			a.Followers = append(a.Followers, path)
 		}
 		s.Alternatives = append(s.Alternatives, a)
 		line, ok = l.next()
