@@ -221,19 +221,9 @@ func nativePackages(t *testing.T, dir string, sets ...map[testenv.Tarball]int) m
 // rpm 4.18 prints the failing %postun as rpm 6 does but exits 0 where
 // rpm 6 exited 4; that exit code is rpm's, not the double's.
 func TestLifecycleFedoraTranscript(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds packages and runs rpm")
-	}
-	testenv.NeedTools(t, "rpm", "rpmbuild", "chroot", "ldd")
-	if os.Geteuid() != 0 {
-		t.Fatal("the lifecycle test needs root: rpm chroots into the scratch root to run scriptlets")
-	}
+	needRootedRPM(t, "rpmbuild")
 	rec := testenv.Recordings(t)
-	data, err := os.ReadFile(filepath.Join(rec, "alternatives", "transcript.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	steps, err := fedalternatives.ParseTranscript(string(data))
+	steps, err := fedalternatives.ReadTranscript(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,6 +302,19 @@ func TestLifecycleFedoraTranscript(t *testing.T) {
 	}
 }
 
+// needRootedRPM skips under -short and fails unless the test can run
+// rpm --root with scriptlets: root, rpm, chroot, ldd and the other tools.
+func needRootedRPM(t *testing.T, tools ...string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds packages and runs rpm")
+	}
+	testenv.NeedTools(t, append([]string{"rpm", "chroot", "ldd"}, tools...)...)
+	if os.Geteuid() != 0 {
+		t.Fatal("the lifecycle test needs root: rpm chroots into the scratch root to run scriptlets")
+	}
+}
+
 // fedoraState is the state file Fedora's alternatives writes for gotc's
 // group with the given toolchains, in that order.
 func fedoraState(mode string, versions ...string) string {
@@ -343,13 +346,7 @@ func priorityOf(v string) int {
 // what alternatives.c writes (its order included), the links must lead
 // to the selected toolchain, and gotc-rpm selfcheck must find nothing.
 func TestLifecycleFedoraAlternatives(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds packages and runs rpm")
-	}
-	testenv.NeedTools(t, "rpm", "chroot", "ldd")
-	if os.Geteuid() != 0 {
-		t.Fatal("the lifecycle test needs root: rpm chroots into the scratch root to run scriptlets")
-	}
+	needRootedRPM(t)
 	rec := testenv.Recordings(t)
 	dir := t.TempDir()
 	double := buildDouble(t, dir)

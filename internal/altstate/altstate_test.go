@@ -19,11 +19,7 @@ const name = "/var/lib/alternatives/go"
 // and writes each back byte for byte.
 func TestRecorded(t *testing.T) {
 	rec := testenv.Recordings(t)
-	data, err := os.ReadFile(filepath.Join(rec, "alternatives", "transcript.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	steps, err := fedalternatives.ParseTranscript(string(data))
+	steps, err := fedalternatives.ReadTranscript(rec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -280,23 +280,11 @@ func (p *prog) main(argv []string) int {
 				p.printf("--family can't contain the symbol '@'\n")
 				p.usage(2)
 			}
-		case "--remove":
-			setMode(modeRemove)
+		case "--remove", "--set": // setupDoubleArg: a name and a path or family
+			setMode(map[string]mode{"--remove": modeRemove, "--set": modeSet}[arg])
 			title, target = a.name(), altstate.NormalizePath(a.any())
-		case "--remove-all":
-			setMode(modeRemoveAll)
-			title = a.name()
-		case "--set":
-			setMode(modeSet)
-			title, target = a.name(), altstate.NormalizePath(a.any())
-		case "--auto":
-			setMode(modeAuto)
-			title = a.name()
-		case "--display":
-			setMode(modeDisplay)
-			title = a.name()
-		case "--config":
-			setMode(modeConfig)
+		case "--remove-all", "--auto", "--display", "--config": // setupSingleArg: a name
+			setMode(map[string]mode{"--remove-all": modeRemoveAll, "--auto": modeAuto, "--display": modeDisplay, "--config": modeConfig}[arg])
 			title = a.name()
 		case "--help", "--usage":
 			setMode(modeUsage)
@@ -461,6 +449,24 @@ func asPathError(err error, pe **os.PathError) bool {
 		*pe = e
 	}
 	return ok
+}
+
+// load is readConfig for a command that needs the group: nil when it
+// cannot be read, and the command exits 2.
+func (p *prog) load(title string) *altSet {
+	set, rc := p.readConfig(title)
+	if rc != 0 {
+		return nil
+	}
+	return set
+}
+
+// save is writeState as a command's exit code.
+func (p *prog) save(set *altSet, forceLinks bool) int {
+	if p.writeState(set, forceLinks) != 0 {
+		return 2
+	}
+	return 0
 }
 
 // removeLinks removes a link and its generic name, if they are links.
@@ -688,14 +694,23 @@ func (p *prog) removeUnusedFollowers(set *altSet, template []linkSet) []linkSet 
 	return template
 }
 
-func (p *prog) removeFollower(title, target, followerTitle string) int {
-	set, rc := p.readConfig(title)
-	if rc != 0 {
-		return 2
+// loadAlternative loads the group and finds target in it, as
+// --add-follower and --remove-follower do: k < 0 when either fails.
+func (p *prog) loadAlternative(title, target string) (*altSet, int) {
+	set := p.load(title)
+	if set == nil {
+		return nil, -1
 	}
 	k := set.find(target)
 	if k < 0 {
 		p.errorf("%s has not been configured as an alternative for %s\n", target, title)
+	}
+	return set, k
+}
+
+func (p *prog) removeFollower(title, target, followerTitle string) int {
+	set, k := p.loadAlternative(title, target)
+	if k < 0 {
 		return 2
 	}
 	for i := range set.alts[k].followers {
@@ -705,23 +720,15 @@ func (p *prog) removeFollower(title, target, followerTitle string) int {
 		set.alts[k].followers[i].target = ""
 		template := p.removeUnusedFollowers(set, slices.Clone(set.alts[k].followers))
 		p.matchFollowers(set, template)
-		if p.writeState(set, true) != 0 {
-			return 2
-		}
-		return 0
+		return p.save(set, true)
 	}
 	p.errorf("%s has not been configured as an follower alternative for %s (%s)\n", followerTitle, title, target)
 	return 2
 }
 
 func (p *prog) addFollower(title, target string, l linkSet) int {
-	set, rc := p.readConfig(title)
-	if rc != 0 {
-		return 2
-	}
-	k := set.find(target)
+	set, k := p.loadAlternative(title, target)
 	if k < 0 {
-		p.errorf("%s has not been configured as an alternative for %s\n", target, title)
 		return 2
 	}
 	template := addFollowerTo(slices.Clone(set.alts[k].followers), l)
@@ -732,10 +739,7 @@ func (p *prog) addFollower(title, target string, l linkSet) int {
 			break
 		}
 	}
-	if p.writeState(set, true) != 0 {
-		return 2
-	}
-	return 0
+	return p.save(set, true)
 }
 
 func (p *prog) addService(newAlt alternative) int {
@@ -770,15 +774,12 @@ func (p *prog) addService(newAlt alternative) int {
 	} else {
 		set.alts = append(set.alts, newAlt)
 	}
-	if p.writeState(set, forceLinks) != 0 {
-		return 2
-	}
-	return 0
+	return p.save(set, forceLinks)
 }
 
 func (p *prog) displayService(title string) int {
-	set, rc := p.readConfig(title)
-	if rc != 0 {
+	set := p.load(title)
+	if set == nil {
 		return 2
 	}
 	p.printf("%s - status is %s.\n", title, set.mode)
@@ -806,21 +807,18 @@ func cstring(s string) string {
 }
 
 func (p *prog) autoService(title string) int {
-	set, rc := p.readConfig(title)
-	if rc != 0 {
+	set := p.load(title)
+	if set == nil {
 		return 2
 	}
 	set.current = set.best
 	set.mode = altstate.Auto
-	if p.writeState(set, false) != 0 {
-		return 2
-	}
-	return 0
+	return p.save(set, false)
 }
 
 func (p *prog) configService(title string) int {
-	set, rc := p.readConfig(title)
-	if rc != 0 {
+	set := p.load(title)
+	if set == nil {
 		return 2
 	}
 	for {
@@ -866,10 +864,7 @@ func (p *prog) configService(title string) int {
 		}
 	}
 	set.mode = altstate.Manual
-	if p.writeState(set, true) != 0 {
-		return 2
-	}
-	return 0
+	return p.save(set, true)
 }
 
 // fgets reads a line of at most n bytes, newline included, as fgets
@@ -914,10 +909,7 @@ func (p *prog) setService(title, target string) int {
 	}
 	set.current = found
 	set.mode = altstate.Manual
-	if p.writeState(set, true) != 0 {
-		return 2
-	}
-	return 0
+	return p.save(set, true)
 }
 
 // streq is alternatives.c's streq: two NULLs are equal.
@@ -937,8 +929,8 @@ func altBetter(newA, old alternative, family *string) bool {
 }
 
 func (p *prog) removeService(title, target string) int {
-	set, rc := p.readConfig(title)
-	if rc != 0 {
+	set := p.load(title)
+	if set == nil {
 		return 2
 	}
 	i := set.find(target)
@@ -991,15 +983,12 @@ func (p *prog) removeService(title, target string) int {
 		}
 		set.current = set.best
 	}
-	if p.writeState(set, forceLinks) != 0 {
-		return 2
-	}
-	return 0
+	return p.save(set, forceLinks)
 }
 
 func (p *prog) removeAll(title string) int {
-	set, rc := p.readConfig(title)
-	if rc != 0 {
+	set := p.load(title)
+	if set == nil {
 		return 2
 	}
 	sum := 0

@@ -142,3 +142,13 @@ func (s Step) CheckRoot(root, group string) []string {
 	}
 	return diffs
 }
+
+// ReadTranscript reads the recorded transcript of the recordings folder
+// rec (shared/rpm6): alternatives/transcript.txt.
+func ReadTranscript(rec string) ([]Step, error) {
+	data, err := os.ReadFile(filepath.Join(rec, "alternatives", "transcript.txt"))
+	if err != nil {
+		return nil, err
+	}
+	return ParseTranscript(string(data))
+}

@@ -56,11 +56,7 @@ func recordedScripts(t *testing.T, rec string) (install, remove []string) {
 // including the failing last erase.
 func TestTranscript(t *testing.T) {
 	rec := testenv.Recordings(t)
-	data, err := os.ReadFile(filepath.Join(rec, "alternatives", "transcript.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	steps, err := ParseTranscript(string(data))
+	steps, err := ReadTranscript(rec)
 	if err != nil {
 		t.Fatal(err)
 	}
