@@ -72,9 +72,11 @@ func metadata(p *toolchain.Plan, pkg *toolchain.Package, arch string, opt Option
 	if pkg == p.Main() {
 		s := p.Scriptlets()
 		m.PostIn = rpmwrite.Script{Body: s.Post}
+		m.PreUn = rpmwrite.Script{Body: s.Preun}
 		m.PostUn = rpmwrite.Script{Body: s.Postun}
 		m.Requires = append(m.Requires,
 			rpmwrite.Dependency{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPost},
+			rpmwrite.Dependency{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPreun},
 			rpmwrite.Dependency{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPostun})
 	}
 	return m, nil

@@ -1,16 +1,15 @@
 package selfcheck
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
 	"path"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gotc-project/gotc/findings"
+	"github.com/gotc-project/gotc/internal/altstate"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
@@ -18,24 +17,17 @@ import (
 // EL's alternatives, then Debian's.
 var adminDirs = []string{"/var/lib/alternatives", "/var/lib/dpkg/alternatives"}
 
-// group is an alternatives group as its administrative file records it.
+// maxStateFile bounds what is read of a state file: real ones are a few
+// hundred bytes.
+const maxStateFile = 1 << 20
+
+// group is an alternatives group as its state file records it.
 type group struct {
-	file    string
-	mode    string // auto or manual
-	link    string
-	slaves  []string // follower names, in file order
-	entries []entry
+	file string
+	*altstate.State
 }
 
-// entry is one registered alternative.
-type entry struct {
-	path     string
-	priority int
-	slaves   []string // the followers' paths, in group.slaves order ("" for none)
-}
-
-// readGroup reads the group name's administrative file; nil when there
-// is none.
+// readGroup reads the group name's state file; nil when there is none.
 func (ch *checker) readGroup(name string) (*group, error) {
 	for _, dir := range adminDirs {
 		p := dir + "/" + name
@@ -47,65 +39,27 @@ func (ch *checker) readGroup(name string) (*group, error) {
 			return nil, err
 		}
 		defer f.Close()
-		g, err := parseGroup(f)
+		st, err := parseGroup(f, p)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
+			return nil, err
 		}
-		g.file = p
-		return g, nil
+		return &group{file: p, State: st}, nil
 	}
 	return nil, nil
 }
 
-// parseGroup parses an administrative file: mode, link, follower name
-// and link pairs up to an empty line, then per alternative its path, its
-// priority and one line per follower, up to an empty line or the end.
-func parseGroup(f io.Reader) (*group, error) {
-	var lines []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		lines = append(lines, sc.Text())
-		if len(lines) > 100000 {
-			return nil, fmt.Errorf("too long to be an alternatives file")
-		}
+// parseGroup reads a state file as Fedora's alternatives reads it
+// (package altstate), which also reads what Debian's writes; name is the
+// path its errors give.
+func parseGroup(r io.Reader, name string) (*altstate.State, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxStateFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, err
+	if len(data) > maxStateFile {
+		return nil, fmt.Errorf("%s: larger than %d bytes, not an alternatives state file", name, maxStateFile)
 	}
-	if len(lines) < 2 {
-		return nil, fmt.Errorf("truncated")
-	}
-	g := &group{mode: lines[0], link: lines[1]}
-	i := 2
-	for ; i < len(lines) && lines[i] != ""; i += 2 {
-		if i+1 >= len(lines) {
-			return nil, fmt.Errorf("follower %q has no link", lines[i])
-		}
-		g.slaves = append(g.slaves, lines[i])
-	}
-	i++ // the empty line
-	for i < len(lines) && lines[i] != "" {
-		if i+1 >= len(lines) {
-			return nil, fmt.Errorf("alternative %q is truncated", lines[i])
-		}
-		// Fedora's alternatives may add "@family" to the path's line.
-		p, _, _ := strings.Cut(lines[i], "@")
-		prio, err := strconv.Atoi(strings.TrimSpace(lines[i+1]))
-		if err != nil {
-			return nil, fmt.Errorf("alternative %q: priority %q is not a number", p, lines[i+1])
-		}
-		e := entry{path: p, priority: prio}
-		for k := range g.slaves {
-			if j := i + 2 + k; j < len(lines) {
-				e.slaves = append(e.slaves, lines[j])
-			} else {
-				e.slaves = append(e.slaves, "")
-			}
-		}
-		g.entries = append(g.entries, e)
-		i += 2 + len(g.slaves)
-	}
-	return g, nil
+	return altstate.Parse(data, name)
 }
 
 // checkAlternatives checks the group against the installed toolchains
@@ -124,41 +78,41 @@ func (ch *checker) checkAlternatives() {
 		}
 		return
 	}
-	r.Mode = g.mode
-	if g.link != a.Link {
-		ch.add(findings.Error, "", g.file, "group %s manages %s, want %s", a.Name, g.link, a.Link)
+	r.Mode = string(g.Mode)
+	if g.Link != a.Link {
+		ch.add(findings.Error, "", g.file, "group %s manages %s, want %s", a.Name, g.Link, a.Link)
 	}
 	suffix := "/" + a.Target
 	byRoot := map[string]*Toolchain{}
 	for i := range r.Toolchains {
 		byRoot[r.Toolchains[i].Dir] = &r.Toolchains[i]
 	}
-	var best *entry
-	for i := range g.entries {
-		e := &g.entries[i]
-		if best == nil || e.priority > best.priority {
-			best = e
+	var best *altstate.Alternative
+	if len(g.Alternatives) > 0 {
+		best = &g.Alternatives[g.Best()]
+	}
+	for i := range g.Alternatives {
+		e := &g.Alternatives[i]
+		if _, err := os.Stat(ch.host(e.Path)); err != nil {
+			ch.add(findings.Error, "", e.Path, "registered with priority %d but missing: a dangling alternative", e.Priority)
 		}
-		if _, err := os.Stat(ch.host(e.path)); err != nil {
-			ch.add(findings.Error, "", e.path, "registered with priority %d but missing: a dangling alternative", e.priority)
-		}
-		goroot, ours := strings.CutSuffix(e.path, suffix)
+		goroot, ours := strings.CutSuffix(e.Path, suffix)
 		if !ours || path.Dir(goroot) != ch.c.Layout.Root {
 			continue // another provider, such as Fedora's golang
 		}
 		name := path.Base(goroot)
 		if t := byRoot[goroot]; t != nil {
-			t.Registered, t.Priority = true, e.priority
+			t.Registered, t.Priority = true, int(e.Priority)
 		}
-		for k, slave := range g.slaves {
-			want, ok := ch.followerPath(slave, goroot)
-			if ok && e.slaves[k] != want {
-				ch.add(findings.Error, name, e.path, "follower %s registered as %q, want %s", slave, e.slaves[k], want)
+		for k, f := range g.Followers {
+			want, ok := ch.followerPath(f.Name, goroot)
+			if ok && e.Followers[k] != want {
+				ch.add(findings.Error, name, e.Path, "follower %s registered as %q, want %s", f.Name, e.Followers[k], want)
 			}
 		}
 		for _, f := range a.Followers {
-			if !slices.Contains(g.slaves, f.Name) {
-				ch.add(findings.Error, name, e.path, "registered without follower %s (%s)", f.Name, f.Link)
+			if !slices.ContainsFunc(g.Followers, func(gf altstate.Follower) bool { return gf.Name == f.Name }) {
+				ch.add(findings.Error, name, e.Path, "registered without follower %s (%s)", f.Name, f.Link)
 			}
 		}
 	}
@@ -182,8 +136,8 @@ func (ch *checker) checkAlternatives() {
 	} else {
 		ch.add(findings.Warning, "", a.Link, "leads to %s, not a gotc toolchain under %s", selected, ch.c.Layout.Root)
 	}
-	if g.mode == "auto" && best != nil && best.path != selected {
-		ch.add(findings.Error, "", a.Link, "group %s is in auto mode but leads to %s, not to %s (priority %d)", a.Name, selected, best.path, best.priority)
+	if g.Mode == altstate.Auto && best != nil && best.Path != selected {
+		ch.add(findings.Error, "", a.Link, "group %s is in auto mode but leads to %s, not to %s (priority %d)", a.Name, selected, best.Path, best.Priority)
 	}
 	for _, f := range a.Followers {
 		want, ok := ch.followerPath(f.Name, goroot)
@@ -252,10 +206,5 @@ func (ch *checker) resolve(p string) string {
 }
 
 func registered(g *group, p string) bool {
-	for _, e := range g.entries {
-		if e.path == p {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(g.Alternatives, func(e altstate.Alternative) bool { return e.Path == p })
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gotc-project/gotc/findings"
+	"github.com/gotc-project/gotc/internal/fedalternatives"
 	"github.com/gotc-project/gotc/internal/testenv"
 	"github.com/gotc-project/gotc/toolchain"
 )
@@ -126,7 +127,7 @@ func TestCheckFindings(t *testing.T) {
 		{"go leads nowhere", relink("/etc/alternatives/go", "/nonexistent/go"), "/usr/bin/go", "leads nowhere"},
 		{"versioned command dangles", relink("/usr/bin/go1.26", "../libexec/go-toolchain/go1.26.1/bin/go"), "/usr/bin/go1.26", "leads to \"\""},
 		{"no group", remove("/var/lib/dpkg/alternatives/go"), "/var/lib/alternatives/go", "no alternatives group go"},
-		{"corrupt group", edit("/var/lib/dpkg/alternatives/go", "auto\n/usr/bin/go\n\n"+g126+"/bin/go\nhigh\n"), "", "priority \"high\" is not a number"},
+		{"corrupt group", edit("/var/lib/dpkg/alternatives/go", "auto\n/usr/bin/go\n\n"+g126+"/bin/go\nhigh\n"), "", "numeric priority expected in /var/lib/dpkg/alternatives/go; unexpected line in /var/lib/dpkg/alternatives/go: high"},
 		{"follower registered wrong", edit("/var/lib/dpkg/alternatives/go", "auto\n/usr/bin/go\ngofmt\n/usr/bin/gofmt\ngo-toolchain-current\n/usr/libexec/go-toolchain/current\n\n"+
 			g126+"/bin/go\n12608\n"+g127+"/bin/gofmt\n"+g126+"\n"+g127+"/bin/go\n12703\n"+g127+"/bin/gofmt\n"+g127+"\n\n"), g126 + "/bin/go", "follower gofmt registered as"},
 	}
@@ -181,22 +182,22 @@ func copyTree(from, to, version string) error {
 	return os.WriteFile(filepath.Join(to, "VERSION"), []byte(version+"\n"), 0o644)
 }
 
-// FuzzParseGroup feeds arbitrary administrative files to the parser: it
-// must return a group or an error, never panic, and every alternative it
+// FuzzParseGroup feeds arbitrary state files to the parser: it must
+// return a group or an error, never panic, and every alternative it
 // returns has one path per follower.
 func FuzzParseGroup(f *testing.F) {
 	f.Add([]byte("auto\n/usr/bin/go\ngofmt\n/usr/bin/gofmt\n\n/usr/libexec/go-toolchain/go1.26.8/bin/go\n12608\n/usr/libexec/go-toolchain/go1.26.8/bin/gofmt\n\n"))
-	f.Add([]byte("manual\n/usr/bin/go\n\n/a@fam\n5\n"))
+	f.Add([]byte("manual\n/usr/bin/go\n\n/a\n@fam@5 svc\n"))
 	f.Add([]byte("auto\n"))
 	f.Add([]byte("auto\n/usr/bin/go\ngofmt\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		g, err := parseGroup(strings.NewReader(string(data)))
+		g, err := parseGroup(strings.NewReader(string(data)), "/var/lib/alternatives/go")
 		if err != nil {
 			return
 		}
-		for _, e := range g.entries {
-			if len(e.slaves) != len(g.slaves) {
-				t.Fatalf("alternative %q has %d follower paths for %d followers", e.path, len(e.slaves), len(g.slaves))
+		for _, e := range g.Alternatives {
+			if len(e.Followers) != len(g.Followers) {
+				t.Fatalf("alternative %q has %d follower paths for %d followers", e.Path, len(e.Followers), len(g.Followers))
 			}
 		}
 	})
@@ -276,5 +277,99 @@ func TestCheckRPMBroken(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// fedoraRoot is fakeRoot with Fedora's alternatives instead of
+// Debian's: the test double of Fedora's program registers both
+// toolchains, so the state file in /var/lib/alternatives is byte for
+// byte what alternatives.c writes.
+func fedoraRoot(t *testing.T) string {
+	t.Helper()
+	root := fakeRoot(t)
+	for _, p := range []string{"/var/lib/dpkg", "/usr/bin/go", "/usr/bin/gofmt", "/usr/libexec/go-toolchain/current",
+		"/etc/alternatives/go", "/etc/alternatives/gofmt", "/etc/alternatives/go-toolchain-current"} {
+		os.RemoveAll(filepath.Join(root, p))
+	}
+	for _, v := range []struct{ version, prio string }{{"1.26.8", "12608"}, {"1.27.3", "12703"}} {
+		g := "/usr/libexec/go-toolchain/go" + v.version
+		alternatives(t, root, "--install", "/usr/bin/go", "go", g+"/bin/go", v.prio,
+			"--slave", "/usr/bin/gofmt", "gofmt", g+"/bin/gofmt",
+			"--slave", "/usr/libexec/go-toolchain/current", "go-toolchain-current", g)
+	}
+	return root
+}
+
+// alternatives runs the test double of Fedora's alternatives in root.
+func alternatives(t *testing.T, root string, args ...string) {
+	t.Helper()
+	var out strings.Builder
+	if code := fedalternatives.Main(args, fedalternatives.Env{Root: root, Stdout: &out, Stderr: &out}); code != 0 {
+		t.Fatalf("alternatives %s: exit %d\n%s", strings.Join(args, " "), code, out.String())
+	}
+}
+
+// TestCheckFedora reads the state Fedora's alternatives keeps: clean in
+// auto mode, clean in manual mode on the older series, and a finding
+// when a family and an initscript (which Debian's format lacks) are on
+// the priority line of a toolchain registered with another priority.
+func TestCheckFedora(t *testing.T) {
+	root := fedoraRoot(t)
+	check := func(mode string) *Report {
+		t.Helper()
+		rep, err := Check(toolchain.Defaults(), Options{Root: root, Run: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Mode != mode || len(rep.Toolchains) != 2 {
+			t.Fatalf("report %+v, want mode %s and two toolchains", rep, mode)
+		}
+		return rep
+	}
+	if rep := check("auto"); len(rep.Findings) != 0 || !rep.Toolchains[1].Selected || rep.Toolchains[1].Priority != 12703 {
+		t.Errorf("auto mode: %+v\n%s", rep.Toolchains, describe(rep.Findings))
+	}
+	alternatives(t, root, "--set", "go", "/usr/libexec/go-toolchain/go1.26.8/bin/go")
+	if rep := check("manual"); len(rep.Findings) != 0 || !rep.Toolchains[0].Selected {
+		t.Errorf("manual mode: %+v\n%s", rep.Toolchains, describe(rep.Findings))
+	}
+	alternatives(t, root, "--install", "/usr/bin/go", "go", "/usr/libexec/go-toolchain/go1.26.8/bin/go", "99", "--family", "go1.26", "--initscript", "none",
+		"--slave", "/usr/bin/gofmt", "gofmt", "/usr/libexec/go-toolchain/go1.26.8/bin/gofmt",
+		"--slave", "/usr/libexec/go-toolchain/current", "go-toolchain-current", "/usr/libexec/go-toolchain/go1.26.8")
+	state, _ := os.ReadFile(filepath.Join(root, "var/lib/alternatives/go"))
+	if !strings.Contains(string(state), "\n@go1.26@99 none\n") {
+		t.Fatalf("the double wrote no family and initscript:\n%s", state)
+	}
+	if rep := check("manual"); len(rep.Findings) != 0 || rep.Toolchains[0].Priority != 99 {
+		t.Errorf("with a family: %+v\n%s", rep.Toolchains, describe(rep.Findings))
+	}
+}
+
+// TestCheckFedoraRecorded checks a root as Fedora's alternatives left
+// it after gotc's old %postun failed on the last erase (the recorded
+// state file): every toolchain is gone, the group still registers one.
+func TestCheckFedoraRecorded(t *testing.T) {
+	left, err := os.ReadFile(filepath.Join(testenv.Recordings(t), "alternatives", "state-after-erase-all"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "var/lib/alternatives"), 0o755)
+	os.MkdirAll(filepath.Join(root, "usr/libexec/go-toolchain"), 0o755)
+	os.WriteFile(filepath.Join(root, "var/lib/alternatives/go"), left, 0o644)
+	rep, err := Check(toolchain.Defaults(), Options{Root: root, Run: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"error /usr/bin/go: leads nowhere",
+		"error /usr/libexec/go-toolchain/go1.27.98/bin/go: registered with priority 12798 but missing: a dangling alternative",
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		got = append(got, fmt.Sprintf("%s %s: %s", f.Level, f.Path, f.Message))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") || rep.Mode != "auto" {
+		t.Errorf("mode %q, findings:\n%s\nwant:\n%s", rep.Mode, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -76,7 +76,7 @@ type macrosData struct {
 	GoEnv                      string
 	InstallLinks, Files, Check string
 	Dirs                       string
-	Post, Postun               string
+	Post, Preun, Postun        string
 }
 
 // Markers for the macros a text needs unescaped.
@@ -117,6 +117,7 @@ func newMacrosData(c *toolchain.Config, placeholder string, opt Options) (*macro
 		Dirs:               body(SharedDirs(p, p.GOROOT)),
 		Check:              body(Check(p, markBuildroot+p.GOROOT, markGoarch)),
 		Post:               body(s.Post),
+		Preun:              body(s.Preun),
 		Postun:             body(s.Postun),
 	}
 	if d.ConfigName == "" {

@@ -141,14 +141,18 @@ func TestScriptlets(t *testing.T) {
 	if s.Post != wantPost {
 		t.Errorf("post:\n%s\nwant:\n%s", s.Post, wantPost)
 	}
-	if !strings.Contains(s.Postun, `[ ! -e /usr/libexec/go-toolchain/go1.26.8/bin/go ]`) || !strings.Contains(s.Postun, "--remove go /usr/libexec/go-toolchain/go1.26.8/bin/go") {
-		t.Errorf("postun does not remove on path change:\n%s", s.Postun)
+	remove := "  /usr/sbin/update-alternatives --remove go /usr/libexec/go-toolchain/go1.26.8/bin/go\n"
+	if want := "if [ \"$1\" -eq 0 ]; then\n" + remove + "fi"; s.Preun != want {
+		t.Errorf("preun:\n%s\nwant:\n%s", s.Preun, want)
+	}
+	if want := "if [ \"$1\" -ge 1 ] && [ ! -e /usr/libexec/go-toolchain/go1.26.8/bin/go ]; then\n" + remove + "fi"; s.Postun != want {
+		t.Errorf("postun:\n%s\nwant:\n%s", s.Postun, want)
 	}
 }
 
-// TestPostunLifecycle runs the %postun logic with a fake
-// update-alternatives through install, upgrade, reinstall, downgrade and
-// erase, and checks which registrations remain.
+// TestPostunLifecycle runs the %preun and %postun logic with a fake
+// update-alternatives in rpm's order through install, upgrade,
+// reinstall, downgrade and erase, and checks which registrations remain.
 func TestPostunLifecycle(t *testing.T) {
 	sh := testenv.NeedTool(t, "sh")
 	c := mustParse(t, twoPatchConfig)
@@ -188,23 +192,30 @@ func TestPostunLifecycle(t *testing.T) {
 	// upgrade to 1.26.9: new %post, then old %postun with $1=1 after the
 	// old files are gone.
 	run(newer.Scriptlets().Post, 2, map[string]bool{newGo: true})
+	run(old.Scriptlets().Preun, 1, nil)
 	run(old.Scriptlets().Postun, 1, map[string]bool{oldGo: false})
 	if got := registered(); got != newGo {
 		t.Fatalf("after upgrade: registered %q, want only %s", got, newGo)
 	}
 	// reinstall 1.26.9: %post again, old instance's %postun with the path present.
 	run(newer.Scriptlets().Post, 2, map[string]bool{newGo: true})
+	run(newer.Scriptlets().Preun, 1, nil)
 	run(newer.Scriptlets().Postun, 1, map[string]bool{newGo: true})
 	if got := registered(); !strings.Contains(got, newGo) {
 		t.Fatalf("after reinstall: %s lost its registration (%q)", newGo, got)
 	}
 	// downgrade to 1.26.8
 	run(old.Scriptlets().Post, 2, map[string]bool{oldGo: true})
+	run(newer.Scriptlets().Preun, 1, nil)
 	run(newer.Scriptlets().Postun, 1, map[string]bool{newGo: false})
 	if got := registered(); got != oldGo {
 		t.Fatalf("after downgrade: registered %q, want only %s", got, oldGo)
 	}
-	// erase
+	// erase: %preun while the files are there, %postun after
+	run(old.Scriptlets().Preun, 0, nil)
+	if got := registered(); got != "" {
+		t.Fatalf("after %%preun of the erase: registered %q, want nothing", got)
+	}
 	run(old.Scriptlets().Postun, 0, map[string]bool{oldGo: false})
 	if got := registered(); got != "" {
 		t.Fatalf("after erase: registered %q, want nothing", got)

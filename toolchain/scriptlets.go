@@ -5,22 +5,34 @@ import (
 	"strings"
 )
 
-// Scriptlets are the main package's %post and %postun bodies, literal text
-// with no rpm macros, so the spec and the native builder store the same
-// bytes.
+// Scriptlets are the main package's %post, %preun and %postun bodies,
+// literal text with no rpm macros, so the spec and the native builder
+// store the same bytes.
 type Scriptlets struct {
-	Post, Postun string
+	Post, Preun, Postun string
 }
 
-// Scriptlets returns the alternatives scriptlets of the main package.
+// Scriptlets returns the alternatives scriptlets of the main package,
+// right under both Fedora's alternatives (chkconfig) and Debian's
+// update-alternatives at every step of rpm's order: on an upgrade the
+// new package's %post, then the old one's %preun, the old files' erasure
+// and the old %postun; on an erase %preun, the files' erasure (%ghost
+// links included when no other package owns them) and %postun.
 //
-// %post registers (or re-registers) this toolchain's path. %postun removes
-// the registration when the package is erased ($1 = 0) and also whenever
-// this toolchain's path no longer exists: because the path contains the
-// full version, an upgrade or downgrade within the series removes the old
-// path, and the old package's %postun must drop its registration even
-// though $1 is 1. On a reinstall of the same version the path still exists
-// and the registration the new %post just refreshed is kept.
+// %post registers (or re-registers) this toolchain's path.
+//
+// %preun removes the registration when the package is erased ($1 = 0),
+// while the links still exist: Fedora's alternatives reads
+// /etc/alternatives/NAME before anything else and fails ("failed to read
+// link") once rpm has erased that %ghost, which it does before %postun
+// when the last toolchain goes.
+//
+// %postun removes it when the package was replaced ($1 >= 1) and this
+// toolchain's path no longer exists: the path holds the full version, so
+// a patch upgrade or downgrade within the series removes it, and the
+// links, shared with the package that replaced this one, are still
+// there. A reinstall or a release upgrade keeps the path, and the
+// registration the new %post refreshed is kept.
 func (p *Plan) Scriptlets() Scriptlets {
 	a := p.Alternative
 	var post strings.Builder
@@ -28,8 +40,12 @@ func (p *Plan) Scriptlets() Scriptlets {
 	for _, f := range a.Followers {
 		fmt.Fprintf(&post, " \\\n  --slave %s %s %s", f.Link, f.Name, f.Path)
 	}
-	postun := fmt.Sprintf("if [ \"$1\" -eq 0 ] || [ ! -e %s ]; then\n  %s --remove %s %s\nfi", a.Path, UpdateAlternatives, a.Name, a.Path)
-	return Scriptlets{Post: post.String(), Postun: postun}
+	remove := fmt.Sprintf("%s --remove %s %s", UpdateAlternatives, a.Name, a.Path)
+	return Scriptlets{
+		Post:   post.String(),
+		Preun:  fmt.Sprintf("if [ \"$1\" -eq 0 ]; then\n  %s\nfi", remove),
+		Postun: fmt.Sprintf("if [ \"$1\" -ge 1 ] && [ ! -e %s ]; then\n  %s\nfi", a.Path, remove),
+	}
 }
 
 // GoEnvScript is the shell that rewrites go.env in the current directory

@@ -82,7 +82,8 @@ func parseAlternatives(script string) []altCommand {
 }
 
 // checkAlternatives checks the main package's alternatives registration
-// against the plan: ghosts, %post, %postun and the scriptlet Requires.
+// against the plan: ghosts, %post, %preun, %postun and the scriptlet
+// Requires.
 func (v *verifier) checkAlternatives(p *pkgInfo) {
 	if p.plan == nil || p.part != p.plan.Main() {
 		return
@@ -120,32 +121,40 @@ func (v *verifier) checkAlternatives(p *pkgInfo) {
 		v.checkInstall(p, install, a)
 	}
 
-	var remove []string
-	for _, c := range parseAlternatives(p.pkg.Scripts["postun"].Body) {
-		if c.remove != nil {
-			remove = c.remove
-			break
+	// %preun removes while the links still exist (Fedora's alternatives
+	// reads them first, and rpm erases the %ghost links before %postun
+	// when the last toolchain goes); %postun removes after an upgrade
+	// that changed the toolchain's path.
+	for _, s := range []struct{ name, without string }{
+		{"preun", "erasing the last toolchain fails under Fedora's alternatives, which needs the links rpm has removed by %postun"},
+		{"postun", "an upgrade that changes the toolchain's path leaves a dangling alternative"},
+	} {
+		var remove []string
+		for _, c := range parseAlternatives(p.pkg.Scripts[s.name].Body) {
+			if c.remove != nil {
+				remove = c.remove
+				break
+			}
 		}
-	}
-	switch {
-	case remove == nil:
-		v.add(p, findings.Error, CheckAlternatives, "", "%%postun does not run update-alternatives --remove %s %s: erasing leaves a dangling alternative", a.Name, a.Path)
-	case len(remove) != 2 || remove[0] != a.Name || remove[1] != a.Path:
-		v.add(p, findings.Error, CheckAlternatives, "", "%%postun removes %q, want --remove %s %s", strings.Join(remove, " "), a.Name, a.Path)
+		switch {
+		case remove == nil:
+			v.add(p, findings.Error, CheckAlternatives, "", "%%%s does not run update-alternatives --remove %s %s: %s", s.name, a.Name, a.Path, s.without)
+		case len(remove) != 2 || remove[0] != a.Name || remove[1] != a.Path:
+			v.add(p, findings.Error, CheckAlternatives, "", "%%%s removes %q, want --remove %s %s", s.name, strings.Join(remove, " "), a.Name, a.Path)
+		}
 	}
 
-	var post1, postun bool
-	for _, r := range p.pkg.Requires {
-		if r.Name == toolchain.UpdateAlternatives {
-			post1 = post1 || r.Flags&rpmtag.SenseScriptPost != 0
-			postun = postun || r.Flags&rpmtag.SenseScriptPostun != 0
+	for _, need := range []struct {
+		name  string
+		sense uint64
+	}{{"post", rpmtag.SenseScriptPost}, {"preun", rpmtag.SenseScriptPreun}, {"postun", rpmtag.SenseScriptPostun}} {
+		found := false
+		for _, r := range p.pkg.Requires {
+			found = found || r.Name == toolchain.UpdateAlternatives && uint64(r.Flags)&need.sense != 0
 		}
-	}
-	if !post1 {
-		v.add(p, findings.Error, CheckAlternatives, "", "no Requires(post): %s", toolchain.UpdateAlternatives)
-	}
-	if !postun {
-		v.add(p, findings.Error, CheckAlternatives, "", "no Requires(postun): %s", toolchain.UpdateAlternatives)
+		if !found {
+			v.add(p, findings.Error, CheckAlternatives, "", "no Requires(%s): %s", need.name, toolchain.UpdateAlternatives)
+		}
 	}
 }
 

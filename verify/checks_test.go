@@ -147,9 +147,10 @@ func TestAlternativesScripts(t *testing.T) {
 	base := func(t *testing.T) *pkgInfo {
 		p := synthetic(t, true, dir(goroot126))
 		s := p.plan.Scriptlets()
-		p.pkg.Scripts = map[string]rpmread.Script{"post": {Body: s.Post}, "postun": {Body: s.Postun}}
+		p.pkg.Scripts = map[string]rpmread.Script{"post": {Body: s.Post}, "preun": {Body: s.Preun}, "postun": {Body: s.Postun}}
 		p.pkg.Requires = []rpmread.Dependency{
 			{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPost},
+			{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPreun},
 			{Name: toolchain.UpdateAlternatives, Flags: rpmtag.SenseScriptPostun},
 		}
 		for _, g := range p.plan.Ghosts {
@@ -181,10 +182,17 @@ func TestAlternativesScripts(t *testing.T) {
 		{"extra follower", func(p *pkgInfo) {
 			p.pkg.Scripts["post"] = rpmread.Script{Body: p.pkg.Scripts["post"].Body + " --slave /usr/bin/vet vet /x/vet"}
 		}, "/usr/bin/vet", "does not name"},
-		{"remove in preun", func(p *pkgInfo) {
-			p.pkg.Scripts["preun"], p.pkg.Scripts["postun"] = p.pkg.Scripts["postun"], rpmread.Script{}
-		}, "", "%postun does not run update-alternatives --remove"},
+		{"remove in preun only", func(p *pkgInfo) {
+			p.pkg.Scripts["postun"] = rpmread.Script{}
+		}, "", "%postun does not run update-alternatives --remove go " + goroot126 + "/bin/go: an upgrade that changes the toolchain's path leaves a dangling alternative"},
+		{"remove in postun only (gotc before Fedora's alternatives)", func(p *pkgInfo) {
+			p.pkg.Scripts["preun"] = rpmread.Script{}
+		}, "", "%preun does not run update-alternatives --remove go " + goroot126 + "/bin/go: erasing the last toolchain fails under Fedora's alternatives"},
+		{"preun removes another path", func(p *pkgInfo) {
+			p.pkg.Scripts["preun"] = rpmread.Script{Body: strings.Replace(p.pkg.Scripts["preun"].Body, goroot126, "/opt/go", 1)}
+		}, "", "%preun removes \"go /opt/go/bin/go\""},
 		{"no Requires(post)", func(p *pkgInfo) { p.pkg.Requires = p.pkg.Requires[1:] }, "", "no Requires(post)"},
+		{"no Requires(preun)", func(p *pkgInfo) { p.pkg.Requires = append(p.pkg.Requires[:1], p.pkg.Requires[2]) }, "", "no Requires(preun)"},
 		{"ghost is a file", func(p *pkgInfo) {
 			f := &p.pkg.Files[p.index["/usr/bin/gofmt"]]
 			f.Mode, f.LinkTo = 0o100644, ""

@@ -39,7 +39,8 @@
 //	              expected lists, including file contents
 //	alternatives  %ghost links, %post update-alternatives --install with
 //	              the plan's link, name, path, priority and followers,
-//	              %postun --remove, Requires(post) and Requires(postun)
+//	              %preun and %postun --remove, Requires(post),
+//	              Requires(preun) and Requires(postun)
 //	coinstall     a path owned by two packages must be a directory or have
 //	              identical attributes
 //	abi           the GLIBC_x.y versions ELF files need vs each target's

@@ -84,8 +84,9 @@ reported, not followed) while every file is hashed. The checks:
 	              and content differences)
 	alternatives  the %ghost links, %post update-alternatives --install
 	              with the plan's link, name, path, priority and
-	              followers, %postun --remove, Requires(post) and
-	              Requires(postun) on /usr/sbin/update-alternatives
+	              followers, %preun and %postun --remove,
+	              Requires(post), Requires(preun) and Requires(postun)
+	              on /usr/sbin/update-alternatives
 	coinstall     a path owned by two of the packages must be a
 	              directory or identical (mode, owner, digest, link)
 	abi           the glibc symbol versions ELF files need (testdata and

@@ -110,6 +110,17 @@ func Command(t testing.TB, name string) string {
 	return filepath.Join(binDir, name)
 }
 
+// Recordings is the folder of rpm 6's and Fedora's alternatives'
+// recordings, shared/rpm6 beside the repository; missing is a failure.
+func Recordings(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(RepoRoot(t), "..", "shared", "rpm6")
+	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
+		t.Fatalf("the rpm 6 recordings are not beside the repository: %v", err)
+	}
+	return dir
+}
+
 // Tarball is an upstream-shaped Go tarball made from a real toolchain.
 type Tarball struct {
 	Path      string // .../go1.26.8.linux-amd64.tar.gz
