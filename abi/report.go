@@ -1,20 +1,18 @@
 package abi
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/gotc-project/gotc/internal/jsonout"
 )
 
 // WriteJSON writes the report as indented JSON: HTML characters are not
 // escaped, and every list is sorted, so equal reports give equal bytes.
 func WriteJSON(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return jsonout.Write(w, r)
 }
 
 // WriteText writes the report for people: the root's glibc, then for

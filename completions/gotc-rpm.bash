@@ -3,7 +3,7 @@ _gotc_rpm() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "build inspect verify diff selfcheck help version" -- "$cur"))
+		COMPREPLY=($(compgen -W "build inspect verify diff abi selfcheck help version" -- "$cur"))
 		return
 	fi
 	case ${COMP_WORDS[1]} in
@@ -98,6 +98,21 @@ _gotc_rpm() {
 		esac
 		COMPREPLY=($(compgen -f -- "$cur"))
 		;;
+	abi)
+		case $prev in --target)
+			COMPREPLY=($(compgen -W "epel-10 epel-8 epel-9 fedora-38 fedora-39 fedora-40 fedora-41 fedora-42 fedora-43 fedora-44 fedora-45 rawhide" -- "$cur"))
+			return ;;
+		esac
+		case $prev in --root)
+			COMPREPLY=($(compgen -d -- "$cur"))
+			return ;;
+		esac
+		case $cur in -*)
+			COMPREPLY=($(compgen -W "--help --target --root --json" -- "$cur"))
+			return ;;
+		esac
+		COMPREPLY=($(compgen -f -- "$cur"))
+		;;
 	selfcheck)
 		case $prev in -c|--config)
 			COMPREPLY=($(compgen -f -- "$cur"))
@@ -117,7 +132,7 @@ _gotc_rpm() {
 			COMPREPLY=($(compgen -W "--help" -- "$cur"))
 			return ;;
 		esac
-		COMPREPLY=($(compgen -W "build inspect verify diff selfcheck help version" -- "$cur"))
+		COMPREPLY=($(compgen -W "build inspect verify diff abi selfcheck help version" -- "$cur"))
 		;;
 	version)
 		case $cur in -*)

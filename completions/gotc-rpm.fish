@@ -4,6 +4,7 @@ complete -c gotc-rpm -n __fish_use_subcommand -a build -d 'build a toolchain\'s 
 complete -c gotc-rpm -n __fish_use_subcommand -a inspect -d 'print what an RPM contains, like rpm -qip and rpm -qlvp'
 complete -c gotc-rpm -n __fish_use_subcommand -a verify -d 'check toolchain RPMs: digests, structure, files, alternatives, ABI'
 complete -c gotc-rpm -n __fish_use_subcommand -a diff -d 'compare two RPMs by content, ignoring how they were built'
+complete -c gotc-rpm -n __fish_use_subcommand -a abi -d 'tell which glibc an ELF file or RPM needs, and where it runs'
 complete -c gotc-rpm -n __fish_use_subcommand -a selfcheck -d 'check the toolchains installed on this system or under --root'
 complete -c gotc-rpm -n __fish_use_subcommand -a help -d 'print this help, or a command\'s'
 complete -c gotc-rpm -n __fish_use_subcommand -a version -d 'print gotc-rpm\'s version'
@@ -33,9 +34,13 @@ complete -c gotc-rpm -n '__fish_seen_subcommand_from verify' -F
 complete -c gotc-rpm -n '__fish_seen_subcommand_from diff' -l strict -d 'compare everything: build time and host, compression, signatures, mtimes'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from diff' -l json -d 'print a JSON array of {kind, name, field, a, b} instead of text'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from diff' -F
+complete -c gotc-rpm -n '__fish_seen_subcommand_from abi' -l target -x -a 'epel-10 epel-8 epel-9 fedora-38 fedora-39 fedora-40 fedora-41 fedora-42 fedora-43 fedora-44 fedora-45 rawhide' -d 'also say whether each file runs on TARGET (el8, rhel-9, centos-stream-10, f43, rawhide); repeatable'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from abi' -l root -x -a '(__fish_complete_directories)' -d 'check against the glibc the root file system DIR has (its libc.so.6, read, never run)'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from abi' -l json -d 'print the report as JSON instead of text'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from abi' -F
 complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l config -s c -r -F -d 'configuration FILE the toolchains were packaged with (default: gotc\'s defaults)'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l root -x -a '(__fish_complete_directories)' -d 'install root DIR to check'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l no-run -d 'do not run the toolchains\' go commands'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l no-rpm -d 'do not verify the toolchains\' packages with rpm -V'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l json -d 'print a JSON report instead of text'
-complete -c gotc-rpm -n '__fish_seen_subcommand_from help' -a 'build inspect verify diff selfcheck help version'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from help' -a 'build inspect verify diff abi selfcheck help version'

@@ -110,6 +110,28 @@ Exit 0 when there are no errors (warnings allowed), 1 when there are,
 readable RPM (unreadable, not an RPM, truncated), reported on one line
 naming it.
 
+gotc-rpm abi [--target T]... [--root DIR] [--json] FILE...
+
+Abi tells which glibc each FILE needs and where it runs. A FILE is any
+ELF file (a cgo-built Go program, a shared object, a toolchain binary)
+or an RPM, whose payload is read once and every ELF file in it analysed
+(testdata trees left out). For each it reports whether it is statically
+linked, the glibc symbol versions it needs (the version needs of glibc's
+own libraries and dynamic linker; weak needs whose symbols are all weak
+and GLIBC_PRIVATE do not count), the newest of them with the symbols
+bound to it, and the oldest known targets it runs on. With --target it
+says whether it runs on each target named, as users write them (el8,
+rhel-9, centos-stream-10, almalinux-9, rocky-9, fc43, f43, rawhide).
+It also says whether it runs on the glibc the --root file system (default
+/) really has: that root's libc.so.6 for the file's architecture is
+found and its version definitions read; nothing is run, not even ldd,
+and symlinks in the root are resolved inside it, as in a chroot. An
+Enterprise Linux target's glibc is that of its first minor release, as
+Red Hat backports newer symbol versions into later ones. Exit 0 when
+every FILE runs on every target asked about and on the root, 1 when one
+does not, 2 for a FILE that is missing, neither ELF nor RPM, malformed,
+an unknown target or a root that cannot be opened.
+
 gotc-rpm selfcheck [-c FILE] [--root DIR] [--no-run] [--no-rpm] [--json]
 
 Selfcheck checks the gotc toolchains installed under --root (default /):

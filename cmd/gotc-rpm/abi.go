@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/gotc-project/gotc/abi"
+	"github.com/gotc-project/gotc/internal/cli"
+)
+
+var abiVerb = cli.Verb{
+	Name:    "abi",
+	Summary: "tell which glibc an ELF file or RPM needs, and where it runs",
+	Args:    cli.AtLeast(1, "ELF or RPM file"),
+	New:     func() cli.Options { return &abiOptions{} },
+}
+
+// abiOptions are the flags of gotc-rpm abi.
+type abiOptions struct {
+	Targets cli.TargetFlag
+	// Root is the root file system whose own glibc is checked.
+	Root string
+	JSON cli.JSONFlag
+}
+
+func (o *abiOptions) AddFlags(fs *pflag.FlagSet) {
+	o.Targets.AddFlags(fs, "also say whether each file runs on `TARGET` (el8, rhel-9, centos-stream-10, f43, rawhide); repeatable")
+	fs.StringVar(&o.Root, "root", "/", "check against the glibc the root file system `DIR` has (its libc.so.6, read, never run)")
+	o.JSON.AddFlags(fs, "print the report as JSON instead of text")
+}
+
+func (o *abiOptions) Validate() error {
+	if o.Root == "" {
+		return cli.Usage("--root: empty path")
+	}
+	return o.Targets.Validate()
+}
+
+func (o *abiOptions) Run(env *cli.Env, files []string) error {
+	if fi, err := os.Stat(o.Root); err != nil {
+		return cli.Unusable(fmt.Errorf("--root: %w", err))
+	} else if !fi.IsDir() {
+		return cli.Usage("--root %s is not a directory", o.Root)
+	}
+	rep, err := abi.Run(files, abi.Options{Targets: o.Targets.Targets(), Root: o.Root})
+	if err != nil {
+		return cli.Unusable(err)
+	}
+	w := bufio.NewWriter(env.Stdout)
+	if o.JSON.JSON {
+		err = abi.WriteJSON(w, rep)
+	} else {
+		err = abi.WriteText(w, rep)
+	}
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		return err
+	}
+	if rep.Fails() {
+		return cli.Findings("a file does not run on a target or root it was asked about")
+	}
+	return nil
+}
