@@ -2,8 +2,6 @@ package main
 
 import (
 	"bufio"
-	"fmt"
-	"os"
 
 	"github.com/spf13/pflag"
 
@@ -22,30 +20,23 @@ var abiVerb = cli.Verb{
 type abiOptions struct {
 	Targets cli.TargetFlag
 	// Root is the root file system whose own glibc is checked.
-	Root string
+	Root cli.RootFlag
 	JSON cli.JSONFlag
 }
 
 func (o *abiOptions) AddFlags(fs *pflag.FlagSet) {
 	o.Targets.AddFlags(fs, "also say whether each file runs on `TARGET` (el8, rhel-9, centos-stream-10, f43, rawhide); repeatable")
-	fs.StringVar(&o.Root, "root", "/", "check against the glibc the root file system `DIR` has (its libc.so.6, read, never run)")
+	o.Root.AddFlags(fs, "check against the glibc the root file system `DIR` has (its libc.so.6, read, never run)")
 	o.JSON.AddFlags(fs, "print the report as JSON instead of text")
 }
 
-func (o *abiOptions) Validate() error {
-	if o.Root == "" {
-		return cli.Usage("--root: empty path")
-	}
-	return o.Targets.Validate()
-}
+func (o *abiOptions) Validate() error { return o.Targets.Validate() }
 
 func (o *abiOptions) Run(env *cli.Env, files []string) error {
-	if fi, err := os.Stat(o.Root); err != nil {
-		return cli.Unusable(fmt.Errorf("--root: %w", err))
-	} else if !fi.IsDir() {
-		return cli.Usage("--root %s is not a directory", o.Root)
+	if err := o.Root.Check(); err != nil {
+		return err
 	}
-	rep, err := abi.Run(files, abi.Options{Targets: o.Targets.Targets(), Root: o.Root})
+	rep, err := abi.Run(files, abi.Options{Targets: o.Targets.Targets(), Root: o.Root.Dir})
 	if err != nil {
 		return cli.Unusable(err)
 	}

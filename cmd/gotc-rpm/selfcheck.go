@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
 	"os/exec"
 
 	"github.com/spf13/pflag"
@@ -24,7 +22,7 @@ type selfcheckOptions struct {
 	// means gotc's defaults.
 	Config cli.ConfigFlag
 	// Root is the install root to check.
-	Root string
+	Root cli.RootFlag
 	// NoRun skips running each toolchain's go command.
 	NoRun bool
 	// NoRPM skips rpm -V.
@@ -34,23 +32,21 @@ type selfcheckOptions struct {
 
 func (o *selfcheckOptions) AddFlags(fs *pflag.FlagSet) {
 	o.Config.AddFlags(fs, "", "configuration `FILE` the toolchains were packaged with (default: gotc's defaults)")
-	fs.StringVar(&o.Root, "root", "/", "install root `DIR` to check")
+	o.Root.AddFlags(fs, "install root `DIR` to check")
 	fs.BoolVar(&o.NoRun, "no-run", false, "do not run the toolchains' go commands")
 	fs.BoolVar(&o.NoRPM, "no-rpm", false, "do not verify the toolchains' packages with rpm -V")
 	o.JSON.AddFlags(fs, "print a JSON report instead of text")
 }
 
 func (o *selfcheckOptions) Run(env *cli.Env, _ []string) error {
-	if fi, err := os.Stat(o.Root); err != nil {
-		return cli.Unusable(fmt.Errorf("--root: %w", err))
-	} else if !fi.IsDir() {
-		return cli.Usage("--root %s is not a directory", o.Root)
+	if err := o.Root.Check(); err != nil {
+		return err
 	}
 	cfg, err := o.Config.LoadOrDefaults(env.Stderr)
 	if err != nil {
 		return err
 	}
-	opt := selfcheck.Options{Root: o.Root, Run: !o.NoRun}
+	opt := selfcheck.Options{Root: o.Root.Dir, Run: !o.NoRun}
 	if !o.NoRPM {
 		opt.RPM, _ = exec.LookPath("rpm") // without rpm, nothing to verify against
 	}

@@ -58,4 +58,3 @@ func TestReportOneLine(t *testing.T) {
 		t.Errorf("help: exit %d, %q", code, buf.String())
 	}
 }
-

@@ -305,3 +305,28 @@ func (p *PackageFlags) Common(epoch *time.Time) rpmbuild.Common {
 		RPMv4Signature:  p.RPMv4Signature,
 	}
 }
+
+// RootFlag is --root, the install root or file system a verb checks.
+type RootFlag struct {
+	Dir string
+}
+
+// AddFlags registers --root, default /, with a verb's usage text.
+func (r *RootFlag) AddFlags(fs *pflag.FlagSet, usage string) {
+	fs.StringVar(&r.Dir, "root", "/", usage)
+}
+
+// Check refuses a root that is not an existing directory.
+func (r *RootFlag) Check() error {
+	if r.Dir == "" {
+		return Usage("--root: empty path")
+	}
+	fi, err := os.Stat(r.Dir)
+	if err != nil {
+		return Unusable(fmt.Errorf("--root: %w", err))
+	}
+	if !fi.IsDir() {
+		return Usage("--root %s is not a directory", r.Dir)
+	}
+	return nil
+}

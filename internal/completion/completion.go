@@ -97,12 +97,10 @@ func Bash(p *cli.Program) []byte {
 	b.WriteString("\tcase ${COMP_WORDS[1]} in\n")
 	for _, v := range verbs {
 		fmt.Fprintf(&b, "\t%s)\n", v.name)
-		var valued []string
 		for _, f := range v.flags {
 			if f.kind == kindNone {
 				continue
 			}
-			valued = append(valued, forms(f, "|"))
 			fmt.Fprintf(&b, "\t\tcase $prev in %s)\n", forms(f, "|"))
 			switch f.kind {
 			case kindValue:

@@ -7,8 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/internal/completion"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files (man pages, completions) instead of comparing")
@@ -101,5 +105,50 @@ func CheckShellSyntax(t *testing.T, shell, script string) {
 	}
 	if out, err := exec.Command(sh, "-n", script).CombinedOutput(); err != nil || len(out) > 0 {
 		t.Errorf("%s -n %s: %v\n%s", shell, script, err, out)
+	}
+}
+
+// A Completion is what bash completes a command line to.
+type Completion struct {
+	// Words are the words typed, the last one being completed.
+	Words []string
+	// Want is COMPREPLY.
+	Want []string
+}
+
+// CheckCompletions keeps the program's shipped completions (in dir:
+// NAME.bash, _NAME for zsh, NAME.fish) in step with its verbs and flags,
+// has zsh and fish parse theirs, and runs the bash one with real bash on
+// each case, in a directory holding files (names ending in / are
+// directories).
+func CheckCompletions(t *testing.T, p *cli.Program, dir string, files []string, cases []Completion) {
+	t.Helper()
+	bash := filepath.Join(dir, p.Name+".bash")
+	Golden(t, bash, completion.Bash(p))
+	Golden(t, filepath.Join(dir, "_"+p.Name), completion.Zsh(p))
+	Golden(t, filepath.Join(dir, p.Name+".fish"), completion.Fish(p))
+	CheckShellSyntax(t, "zsh", filepath.Join(dir, "_"+p.Name))
+	CheckShellSyntax(t, "fish", filepath.Join(dir, p.Name+".fish"))
+
+	abs, err := filepath.Abs(bash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	for _, f := range files {
+		var err error
+		if name, isDir := strings.CutSuffix(f, "/"); isDir {
+			err = os.Mkdir(filepath.Join(work, name), 0o755)
+		} else {
+			err = os.WriteFile(filepath.Join(work, f), nil, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range cases {
+		if got := BashComplete(t, abs, work, c.Words...); !slices.Equal(got, c.Want) {
+			t.Errorf("%q<TAB>: %q, want %q", c.Words, got, c.Want)
+		}
 	}
 }
