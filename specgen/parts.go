@@ -84,7 +84,7 @@ func Check(p *toolchain.Plan, goroot, goarch string) string {
 unset GOROOT GOPATH GOFLAGS GOTOOLCHAIN
 export GOENV=off HOME="$PWD"
 v=$(` + goroot + `/bin/go version)
-test "$v" = "go version ` + p.Version.GoVersion() + ` linux/` + goarch + `" || { echo "bin/go version printed: $v" >&2; exit 1; }
+test "$v" = "go version go` + p.Text.Version + ` linux/` + goarch + `" || { echo "bin/go version printed: $v" >&2; exit 1; }
 t=$(` + goroot + `/bin/go env GOTOOLCHAIN)
 test "$t" = local || { echo "go env GOTOOLCHAIN printed: $t" >&2; exit 1; }`
 }

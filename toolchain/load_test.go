@@ -88,6 +88,8 @@ func TestBadConfigs(t *testing.T) {
 		{"root with ..", "layout: {root: /usr/../../etc}\n" + tcYAML(`"1.26.8"`, sha1), `layout.root: "/usr/../../etc" must be a clean path inside /`},
 		{"link outside /", "alternatives: {link: ../bin/go}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:22: alternatives.link: "../bin/go" must be an absolute path`},
 		{"follower escapes root", "alternatives:\n  followers:\n    - {name: x, link: /usr/bin/x, target: ../../etc/passwd}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:3:43: alternatives.followers[0].target: "../../etc/passwd" must be a clean path relative to the toolchain root`},
+		{"follower target with shell text", "alternatives:\n  followers:\n    - {name: x, link: /usr/bin/x, target: \"bin/x;reboot\"}\n" + tcYAML(`"1.26.8"`, sha1), `alternatives.followers[0].target: "bin/x;reboot": only letters, digits and /_.+- are allowed`},
+		{"target with a NUL byte", "alternatives: {target: \"bin/go\\0\"}\n" + tcYAML(`"1.26.8"`, sha1), `alternatives.target: "bin/go\x00": only letters`},
 		{"exclude src/vendor", "exclude: [src/vendor]\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:11: exclude[0]: pattern "src/vendor" would remove src/vendor`},
 		{"exclude vendored tree", "exclude: [\"src/cmd/vendor/*\"]\n" + tcYAML(`"1.26.8"`, sha1), `exclude[0]: pattern "src/cmd/vendor/*" would remove src/cmd/vendor/golang.org/x/mod/module/module.go`},
 		{"exclude everything", "exclude: [\"*\"]\n" + tcYAML(`"1.26.8"`, sha1), `exclude[0]: pattern "*" would remove bin/go`},

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -251,6 +252,37 @@ func TestCheckFileName(t *testing.T) {
 	for _, bad := range []string{"a b", "a\tb", "a\nb", "a%b", "a*b", "a?b", "a[b", "a]b", "a\"b", "a\\b", "a$b", "a`b", "a\x7fb"} {
 		if err := CheckFileName(bad); err == nil {
 			t.Errorf("CheckFileName(%q) accepted", bad)
+		}
+	}
+}
+
+// TestSymbolicPlanIsThePlan: the plan SymbolicPlan derives from a real
+// version's texts is GenericPlan's for that version, field by field;
+// only the numbers it is not given (Version, priority, RPM version) stay
+// zero. So a plan written with macro references comes from the same
+// derivation as the one the spec is written from.
+func TestSymbolicPlanIsThePlan(t *testing.T) {
+	for _, y := range []string{minimal, "layout: {root: /opt/go, dir: \"golang-{series}\", bin_dir: /usr/local/bin}\n" + minimal} {
+		c := mustParse(t, y)
+		for _, version := range []string{"1.26.8", "1.27rc1", "2.0.0"} {
+			want, err := c.GenericPlan(version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := c.SymbolicPlan(want.Text)
+			if got.Version != (Version{}) || got.RPMVersion != "" || got.Alternative.Priority != 0 {
+				t.Errorf("%s: symbolic plan has numbers %v %q %d", version, got.Version, got.RPMVersion, got.Alternative.Priority)
+			}
+			if got.Toolchain.Version != "" || got.Toolchain.Priority != 0 || got.Toolchain.Release != 1 {
+				t.Errorf("%s: symbolic toolchain %+v", version, *got.Toolchain)
+			}
+			got.Version, got.RPMVersion, got.Alternative.Priority, got.Toolchain = want.Version, want.RPMVersion, want.Alternative.Priority, want.Toolchain
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: symbolic plan\n%+v\nwant\n%+v", version, *got, *want)
+			}
+			if got.Scriptlets() != want.Scriptlets() {
+				t.Errorf("%s: scriptlets differ:\n%v\n%v", version, got.Scriptlets(), want.Scriptlets())
+			}
 		}
 	}
 }

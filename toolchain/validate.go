@@ -101,8 +101,12 @@ func (v *validator) relPath(field, p string) {
 	if p == "." {
 		return
 	}
-	if p == "" || strings.HasPrefix(p, "/") || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") {
+	switch {
+	case p == "" || strings.HasPrefix(p, "/") || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../"):
 		v.errorf(field, "%q must be a clean path relative to the toolchain root that stays inside it", p)
+	case !installRE.MatchString(p):
+		// The scriptlets name the target unquoted.
+		v.errorf(field, "%q: only letters, digits and /_.+- are allowed in install paths", p)
 	}
 }
 
