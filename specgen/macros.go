@@ -61,6 +61,7 @@ type macrosData struct {
 	InstallLinks, Files, Check string
 	Dirs                       string
 	Post, Postun               string
+	HasBuildMtimePolicy        string // a macro body as it is
 }
 
 // A marker stands for one macro in the parts the macros file is
@@ -139,20 +140,21 @@ func newMacrosData(c *toolchain.Config, opt Options) (*macrosData, error) {
 	ps := planParts(p, c.ToolchainDir(markVersion.mark, markSeries.mark), markBuildroot.mark, markGoarch.mark)
 	body := func(s string) string { return toMacros.Replace(MacroBody(s)) }
 	d := &macrosData{
-		ConfigName:         opt.ConfigName,
-		NamePrefix:         toolchain.NamePrefix,
-		Root:               MacroBody(c.Layout.Root),
-		Dir:                body(ps.Dir),
-		BinDir:             MacroBody(c.Layout.BinDir),
-		UpdateAlternatives: toolchain.UpdateAlternatives,
-		Alternative:        MacroBody(c.Alternatives.Name),
-		GoEnv:              body(ps.GoEnv),
-		InstallLinks:       body(ps.InstallLinks),
-		Files:              body(ps.Files),
-		Dirs:               body(ps.Dirs),
-		Check:              body(ps.Check),
-		Post:               body(ps.Post),
-		Postun:             body(ps.Postun),
+		ConfigName:          opt.ConfigName,
+		NamePrefix:          toolchain.NamePrefix,
+		Root:                MacroBody(c.Layout.Root),
+		Dir:                 body(ps.Dir),
+		BinDir:              MacroBody(c.Layout.BinDir),
+		UpdateAlternatives:  toolchain.UpdateAlternatives,
+		Alternative:         MacroBody(c.Alternatives.Name),
+		GoEnv:               body(ps.GoEnv),
+		InstallLinks:        body(ps.InstallLinks),
+		Files:               body(ps.Files),
+		Dirs:                body(ps.Dirs),
+		Check:               body(ps.Check),
+		Post:                body(ps.Post),
+		Postun:              body(ps.Postun),
+		HasBuildMtimePolicy: HasBuildMtimePolicy,
 	}
 	if d.ConfigName == "" {
 		d.ConfigName = toolchain.DefaultPath
