@@ -32,6 +32,21 @@ func macroConfigs(t *testing.T) map[string]*toolchain.Config {
 	return configs
 }
 
+// writeMacros writes the macros file of cfg into a scratch directory and
+// returns its path.
+func writeMacros(t *testing.T, cfg *toolchain.Config) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), MacrosFileName)
+	var buf bytes.Buffer
+	if err := GenerateMacros(&buf, cfg, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
 // TestMacrosGolden compares the macros file of every testdata config and
 // the shipped example with the reviewed golden files.
 func TestMacrosGolden(t *testing.T) {
@@ -50,14 +65,7 @@ func TestMacrosGolden(t *testing.T) {
 func TestMacrosExpand(t *testing.T) {
 	testenv.NeedTools(t, "rpm")
 	for base, cfg := range macroConfigs(t) {
-		file := filepath.Join(t.TempDir(), MacrosFileName)
-		var buf bytes.Buffer
-		if err := GenerateMacros(&buf, cfg, Options{}); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		file := writeMacros(t, cfg)
 		for _, version := range []string{"1.26.8", "1.27.3", "1.27rc1", "1.30.12", "1.9beta2", "2.0.0", "1.98.97", "1.97.96"} {
 			p, err := cfg.GenericPlan(version)
 			if err != nil {

@@ -1,7 +1,6 @@
 package specgen
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -125,14 +124,7 @@ func TestMtimePolicyGuard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(t.TempDir(), MacrosFileName)
-	var buf bytes.Buffer
-	if err := GenerateMacros(&buf, cfg, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	file := writeMacros(t, cfg)
 	tests := []struct {
 		rpm       string // %{rpmversion}, "" for undefined
 		distro    string
