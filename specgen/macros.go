@@ -62,6 +62,7 @@ type macrosData struct {
 	Dirs                       string
 	Post, Postun               string
 	HasBuildMtimePolicy        string // a macro body as it is
+	GoToolchain                string // for comments
 }
 
 // A marker stands for one macro in the parts the macros file is
@@ -155,6 +156,7 @@ func newMacrosData(c *toolchain.Config, opt Options) (*macrosData, error) {
 		Post:                body(ps.Post),
 		Postun:              body(ps.Postun),
 		HasBuildMtimePolicy: HasBuildMtimePolicy,
+		GoToolchain:         c.GoToolchain(),
 	}
 	if d.ConfigName == "" {
 		d.ConfigName = toolchain.DefaultPath

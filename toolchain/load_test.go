@@ -53,6 +53,30 @@ func TestMinimalConfigDefaults(t *testing.T) {
 	}
 }
 
+// TestGoToolchainChoices: go_env may set GOTOOLCHAIN to a value with
+// which the go command never downloads; it is what go.env says.
+func TestGoToolchainChoices(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"", "local"},
+		{"go_env: {GOTOOLCHAIN: local}\n", "local"},
+		{"go_env: {GOTOOLCHAIN: path}\n", "path"},
+		{"go_env: {GOTOOLCHAIN: local+path, GOPROXY: \"off\"}\n", "local+path"},
+	} {
+		c, _, err := Parse("gotc.yaml", []byte(tc.yaml+minimal))
+		if err != nil {
+			t.Fatalf("%q refused: %v", tc.yaml, err)
+		}
+		p := c.Plans()[0]
+		if p.GoToolchain() != tc.want {
+			t.Errorf("%q: GoToolchain() = %q, want %q", tc.yaml, p.GoToolchain(), tc.want)
+		}
+		env := string(p.RewriteGoEnv([]byte("GOPROXY=https://proxy.golang.org,direct\nGOTOOLCHAIN=auto\n")))
+		if !strings.Contains(env, "\nGOTOOLCHAIN="+tc.want+"\n") || strings.Contains(env, "auto") {
+			t.Errorf("%q: go.env\n%s", tc.yaml, env)
+		}
+	}
+}
+
 // TestBadConfigs feeds one defect per case; each must be refused with a
 // file:line:col message naming it.
 func TestBadConfigs(t *testing.T) {
@@ -98,7 +122,14 @@ func TestBadConfigs(t *testing.T) {
 		{"subpackage takes bin/go", "subpackages:\n  - {name: bin, match: [\"bin/*\"]}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:2:25: subpackages[0].match[0]: pattern "bin/*" moves bin/go or go.env out of the main package`},
 		{"subpackage named main", "subpackages:\n  - {name: main, match: [x]}\n" + tcYAML(`"1.26.8"`, sha1), `subpackages[0].name: "main" is reserved`},
 		{"subpackage without match", "subpackages:\n  - {name: extra}\n" + tcYAML(`"1.26.8"`, sha1), `subpackages[0].match: a subpackage needs at least one pattern`},
-		{"GOTOOLCHAIN auto", "go_env: {GOTOOLCHAIN: auto}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:23: go_env.GOTOOLCHAIN: GOTOOLCHAIN must stay "local"`},
+		{"GOTOOLCHAIN auto", "go_env: {GOTOOLCHAIN: auto}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:23: go_env.GOTOOLCHAIN: GOTOOLCHAIN=auto downloads a newer toolchain`},
+		{"GOTOOLCHAIN local+auto", "go_env: {GOTOOLCHAIN: local+auto}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: GOTOOLCHAIN=local+auto downloads a newer toolchain`},
+		{"GOTOOLCHAIN name+auto", "go_env: {GOTOOLCHAIN: go1.27.3+auto}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: GOTOOLCHAIN=go1.27.3+auto downloads a newer toolchain`},
+		{"GOTOOLCHAIN name", "go_env: {GOTOOLCHAIN: go1.27.3}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: GOTOOLCHAIN=go1.27.3 runs go1.27.3, found in PATH or else downloaded`},
+		{"GOTOOLCHAIN name+path", "go_env: {GOTOOLCHAIN: go1.27.3+path}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: GOTOOLCHAIN=go1.27.3+path never downloads, but makes every packaged toolchain older than go1.27.3 run go1.27.3`},
+		{"GOTOOLCHAIN other suffix", "go_env: {GOTOOLCHAIN: local+never}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: "local+never" is not a GOTOOLCHAIN value the go command accepts`},
+		{"GOTOOLCHAIN not a toolchain", "go_env: {GOTOOLCHAIN: bash}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: "bash" is not a GOTOOLCHAIN value`},
+		{"GOTOOLCHAIN empty", "go_env: {GOTOOLCHAIN: \"\"}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: "" is not a GOTOOLCHAIN value`},
 		{"go_env shell value", "go_env: {GOPROXY: \"a'b\"}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOPROXY: "a'b": only letters`},
 		{"unknown target", "targets: [fedora-7]\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:11: targets[0]: unknown target "fedora-7"`},
 		{"bad dependency", "requires: [\"foo >= \"]\n" + tcYAML(`"1.26.8"`, sha1), `requires[0]: "foo >= " is not a dependency`},

@@ -267,13 +267,17 @@ func (c *Config) derive(t *Toolchain, v Version, text VersionText) *Plan {
 	}
 	sort.Slice(p.Ghosts, func(i, j int) bool { return p.Ghosts[i].Path < p.Ghosts[j].Path })
 	if *c.Layout.VersionedCommands {
-		// The link targets are relative, computed from layout.root and
-		// the directory name (not GOROOT, which the macros file writes
-		// as one macro).
+		// Each command under its series (go1.27) and its full version
+		// (go1.27.3, the name the go command looks for in PATH when
+		// GOTOOLCHAIN=path switches toolchains). The link targets are
+		// relative, computed from layout.root and the directory name (not
+		// GOROOT, which the macros file writes as one macro).
 		tree := path.Join(c.Layout.Root, text.Dir)
 		for _, cmd := range []string{"go", "gofmt"} {
-			link := c.Layout.BinDir + "/" + cmd + text.Series
-			p.Links = append(p.Links, Link{Path: link, Target: relativeTo(path.Dir(link), tree+"/bin/"+cmd)})
+			for _, suffix := range []string{text.Series, text.Version} {
+				link := c.Layout.BinDir + "/" + cmd + suffix
+				p.Links = append(p.Links, Link{Path: link, Target: relativeTo(path.Dir(link), tree+"/bin/"+cmd)})
+			}
 		}
 	}
 	return p
@@ -356,13 +360,26 @@ func (p *Plan) DependencyExcludeRegexp() string {
 }
 
 // GoEnv returns the go.env settings the package writes, sorted by key,
-// GOTOOLCHAIN=local always included.
+// GOTOOLCHAIN always included.
 func (p *Plan) GoEnv() [][2]string { return p.Config.GoEnvSettings() }
 
+// GoToolchain is the GOTOOLCHAIN value the packaged go.env says.
+func (p *Plan) GoToolchain() string { return p.Config.GoToolchain() }
+
+// GoToolchain is the GOTOOLCHAIN value every packaged go.env says:
+// go_env's, one of NoDownloadGoToolchains (validated), or
+// DefaultGoToolchain.
+func (c *Config) GoToolchain() string {
+	if v, ok := c.GoEnv["GOTOOLCHAIN"]; ok {
+		return v
+	}
+	return DefaultGoToolchain
+}
+
 // GoEnvSettings returns the go.env settings every packaged toolchain
-// has, sorted by key, GOTOOLCHAIN=local always included.
+// has, sorted by key, GOTOOLCHAIN always included.
 func (c *Config) GoEnvSettings() [][2]string {
-	m := map[string]string{"GOTOOLCHAIN": "local"}
+	m := map[string]string{"GOTOOLCHAIN": DefaultGoToolchain}
 	for k, v := range c.GoEnv {
 		m[k] = v
 	}

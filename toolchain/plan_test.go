@@ -286,3 +286,47 @@ func TestSymbolicPlanIsThePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestVersionedCommands: each of go and gofmt under its series and its
+// full version, relative links into the toolchain; none when
+// versioned_commands is off.
+func TestVersionedCommands(t *testing.T) {
+	pre := strings.Replace(minimal, `"1.27.3"`, `"1.27rc1"`, 1)
+	tests := []struct {
+		name, yaml, version string
+		want                []string
+	}{
+		{"release", minimal, "1.26.8", []string{
+			"/usr/bin/go1.26 -> ../libexec/go-toolchain/go1.26.8/bin/go",
+			"/usr/bin/go1.26.8 -> ../libexec/go-toolchain/go1.26.8/bin/go",
+			"/usr/bin/gofmt1.26 -> ../libexec/go-toolchain/go1.26.8/bin/gofmt",
+			"/usr/bin/gofmt1.26.8 -> ../libexec/go-toolchain/go1.26.8/bin/gofmt",
+		}},
+		{"pre-release", pre, "1.27rc1", []string{
+			"/usr/bin/go1.27 -> ../libexec/go-toolchain/go1.27rc1/bin/go",
+			"/usr/bin/go1.27rc1 -> ../libexec/go-toolchain/go1.27rc1/bin/go",
+			"/usr/bin/gofmt1.27 -> ../libexec/go-toolchain/go1.27rc1/bin/gofmt",
+			"/usr/bin/gofmt1.27rc1 -> ../libexec/go-toolchain/go1.27rc1/bin/gofmt",
+		}},
+		{"other layout", "layout: {root: /opt/go, dir: \"golang-{series}\", bin_dir: /usr/local/bin}\n" + minimal, "1.26.8", []string{
+			"/usr/local/bin/go1.26 -> ../../../opt/go/golang-1.26/bin/go",
+			"/usr/local/bin/go1.26.8 -> ../../../opt/go/golang-1.26/bin/go",
+			"/usr/local/bin/gofmt1.26 -> ../../../opt/go/golang-1.26/bin/gofmt",
+			"/usr/local/bin/gofmt1.26.8 -> ../../../opt/go/golang-1.26/bin/gofmt",
+		}},
+		{"off", "layout: {versioned_commands: false}\n" + minimal, "1.26.8", nil},
+	}
+	for _, tc := range tests {
+		p, err := mustParse(t, tc.yaml).PlanFor(tc.version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range p.Links {
+			got = append(got, l.Path+" -> "+l.Target)
+		}
+		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			t.Errorf("%s: links\n%s\nwant\n%s", tc.name, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+}
