@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -327,6 +328,25 @@ func TestVersionedCommands(t *testing.T) {
 		}
 		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 			t.Errorf("%s: links\n%s\nwant\n%s", tc.name, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+}
+
+// TestTargetRPM: every target names its rpm as major.minor, and the
+// mtime policy follows it (rpm 4.20 added %build_mtime_policy).
+func TestTargetRPM(t *testing.T) {
+	want := map[string]bool{"epel-8": false, "epel-9": false, "epel-10": false, "fedora-38": false, "fedora-40": false,
+		"fedora-41": true, "fedora-42": true, "fedora-43": true, "rawhide": true}
+	for _, name := range KnownTargets() {
+		tg, err := ParseTarget(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`^[1-9][0-9]*\.[0-9]+$`).MatchString(tg.RPM) {
+			t.Errorf("%s: rpm %q", name, tg.RPM)
+		}
+		if w, ok := want[name]; ok && tg.HasBuildMtimePolicy() != w {
+			t.Errorf("%s (rpm %s): HasBuildMtimePolicy() = %v, want %v", name, tg.RPM, !w, w)
 		}
 	}
 }
