@@ -77,6 +77,18 @@ func TestGenerate(t *testing.T) {
 	if !strings.Contains(string(files[0].Content), "include('alma+epel-9-x86_64.cfg')\n") {
 		t.Errorf("epel-9 includes the wrong chroot:\n%s", files[0].Content)
 	}
+	// The mtime clamp each target's rpm reads: EL9's 4.16 the old switch,
+	// Fedora 43's rpm 6 the policy (and never the deprecated name).
+	for _, tc := range []struct{ file, want, never string }{
+		{files[0].Name, "config_opts['macros']['%clamp_mtime_to_source_date_epoch'] = '1'\n", "build_mtime_policy"},
+		{files[2].Name, "config_opts['macros']['%build_mtime_policy'] = 'clamp_to_source_date_epoch'\n", "clamp_mtime_to_source_date_epoch"},
+	} {
+		for _, f := range files {
+			if f.Name == tc.file && (!strings.Contains(string(f.Content), tc.want) || strings.Contains(string(f.Content), tc.never)) {
+				t.Errorf("%s: want %q and no %s:\n%s", f.Name, tc.want, tc.never, f.Content)
+			}
+		}
+	}
 }
 
 func TestGenerateRefuses(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,6 +108,19 @@ func TestNativeMatchesRPM6Toolchain(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := cfg.Plans()[0]
+	// The recording predates the full-version commands (/usr/bin/go1.26.98,
+	// gofmt1.26.98, for GOTOOLCHAIN=path): build without them, as the
+	// recorded spec does, so every other file and tag is compared.
+	var links []toolchain.Link
+	for _, l := range plan.Links {
+		if !strings.HasSuffix(l.Path, plan.Version.String()) {
+			links = append(links, l)
+		}
+	}
+	if len(links) != len(plan.Links)-2 {
+		t.Fatalf("links %v: want two full-version commands among them", plan.Links)
+	}
+	plan.Links = links
 	src := plan.Toolchain.Sources["x86_64"]
 	tree, err := srctree.Extract(filepath.Join(dir, src.File), t.TempDir(), srctree.ExtractOptions{SHA256: src.SHA256})
 	if err != nil {

@@ -32,6 +32,21 @@ func macroConfigs(t *testing.T) map[string]*toolchain.Config {
 	return configs
 }
 
+// writeMacros writes the macros file of cfg into a scratch directory and
+// returns its path.
+func writeMacros(t *testing.T, cfg *toolchain.Config) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), MacrosFileName)
+	var buf bytes.Buffer
+	if err := GenerateMacros(&buf, cfg, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
 // TestMacrosGolden compares the macros file of every testdata config and
 // the shipped example with the reviewed golden files.
 func TestMacrosGolden(t *testing.T) {
@@ -50,15 +65,8 @@ func TestMacrosGolden(t *testing.T) {
 func TestMacrosExpand(t *testing.T) {
 	testenv.NeedTools(t, "rpm")
 	for base, cfg := range macroConfigs(t) {
-		file := filepath.Join(t.TempDir(), MacrosFileName)
-		var buf bytes.Buffer
-		if err := GenerateMacros(&buf, cfg, Options{}); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		for _, version := range []string{"1.26.8", "1.27.3", "1.27rc1", "1.30.12", "1.9beta2", "2.0.0"} {
+		file := writeMacros(t, cfg)
+		for _, version := range []string{"1.26.8", "1.27.3", "1.27rc1", "1.30.12", "1.9beta2", "2.0.0", "1.98.97", "1.97.96"} {
 			p, err := cfg.GenericPlan(version)
 			if err != nil {
 				t.Fatal(err)
@@ -84,6 +92,9 @@ func TestMacrosExpand(t *testing.T) {
 				"gotc_check":               Check(p, "/BUILDROOT"+p.GOROOT, "amd64"),
 				"gotc_post":                s.Post,
 				"gotc_postun":              s.Postun,
+				// rpm 4.18 has no build_mtime_policy (TestMtimePolicyGuard
+				// covers other rpm versions).
+				"gotc_has_build_mtime_policy": "0",
 			}
 			for name, w := range want {
 				cmd := exec.Command("rpm", "--load", file,
@@ -103,24 +114,62 @@ func TestMacrosExpand(t *testing.T) {
 	}
 }
 
-// TestMacrosPlaceholderClash refuses a configuration whose fixed text
-// looks like the placeholder version the macros are rendered with.
-func TestMacrosPlaceholderClash(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "gotc.yaml")
-	cfgText := "layout: {root: /opt/go1.98}\ntoolchains:\n  - version: \"1.26.8\"\n    sources:\n      x86_64: {sha256: \"" + strings.Repeat("a", 64) + "\"}\n"
-	if err := os.WriteFile(path, []byte(cfgText), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cfg, _, err := toolchain.Load(path)
+// TestMacrosVersionLikeText renders testdata/versiontext.yaml, whose
+// layout, alternatives, go_env, summary and changelog hold "1.98",
+// "1.97", "1.98.97" and priorities like 19897 — the versions the macros
+// file was once rendered for, which refused such a configuration. The
+// text must reach the macros file literally; TestMacrosExpand checks with
+// rpm that every macro expands to the spec's text, for these versions
+// too.
+func TestMacrosVersionLikeText(t *testing.T) {
+	cfg, _, err := toolchain.Load("testdata/versiontext.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	err = GenerateMacros(&buf, cfg, Options{})
-	if err == nil || !strings.Contains(err.Error(), "looks like a Go version") {
-		t.Fatalf("GenerateMacros: %v, want the placeholder clash refused", err)
+	if err := GenerateMacros(&buf, cfg, Options{}); err != nil {
+		t.Fatalf("GenerateMacros: %v", err)
 	}
-	if buf.Len() > 0 {
-		t.Errorf("%d bytes written despite the error", buf.Len())
+	for _, want := range []string{
+		"\n%gotc_root /opt/go1.98\n",
+		"\n%gotc_dir go%{gotc_goversion}-1.97\n",
+		"\n%gotc_bindir /opt/go1.98/bin1.97\n",
+		"\n%gotc_alternative go1.98\n",
+		"echo 'GOFLAGS=-ldflags=-X=main.v=1.98.97' >> go.env",
+		"echo 'GODEBUG=x=19897,y=1.97,z=19796' >> go.env",
+		"--slave /opt/go1.98/current go-current-1.98.97 %{gotc_goroot}",
+		`/(src|test|misc1\\.98)/` + "\n",
+	} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("macros file lacks %q", want)
+		}
+	}
+}
+
+// TestMacrosNULByte: a NUL byte is what marks the macro references while
+// the macros file is rendered. Validation refuses one in every text that
+// reaches the file; a configuration changed after loading is refused by
+// GenerateMacros rather than given a wrong macro.
+func TestMacrosNULByte(t *testing.T) {
+	for name, edit := range map[string]func(c *toolchain.Config){
+		"go_env value":       func(c *toolchain.Config) { c.GoEnv = map[string]string{"GOFLAGS": "\x00series\x00"} },
+		"alternative path":   func(c *toolchain.Config) { c.Alternatives.Target = "bin/\x00goroot\x00" },
+		"dependency_exclude": func(c *toolchain.Config) { c.DependencyExclude = []string{"x\x00"} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, _, err := toolchain.Load("testdata/minimal.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			edit(cfg)
+			var buf bytes.Buffer
+			err = GenerateMacros(&buf, cfg, Options{})
+			if err == nil || !strings.Contains(err.Error(), "contains a NUL byte") {
+				t.Fatalf("GenerateMacros: %v, want the NUL byte refused", err)
+			}
+			if buf.Len() > 0 {
+				t.Errorf("%d bytes written despite the error", buf.Len())
+			}
+		})
 	}
 }

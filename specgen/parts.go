@@ -75,16 +75,18 @@ func MainFiles(p *toolchain.Plan, goroot string) string {
 }
 
 // Check is the %check shell: the packaged go command must run, report
-// the plan's version and keep GOTOOLCHAIN=local from go.env. goroot is
-// where the built toolchain is ("%{buildroot}%{goroot}"), goarch how the
-// spec names GOARCH ("%{goarch}").
+// the plan's version and keep go.env's GOTOOLCHAIN. goroot is where the
+// built toolchain is ("%{buildroot}%{goroot}"), goarch how the spec
+// names GOARCH ("%{goarch}"). GO111MODULE=off keeps a go.mod or go.work
+// above the build directory from making GOTOOLCHAIN=path switch to
+// another toolchain (cmd/go reads them only in module mode).
 func Check(p *toolchain.Plan, goroot, goarch string) string {
 	return `# The packaged go command must run, report this version and keep
-# GOTOOLCHAIN=local from go.env.
+# GOTOOLCHAIN=` + p.GoToolchain() + ` from go.env.
 unset GOROOT GOPATH GOFLAGS GOTOOLCHAIN
-export GOENV=off HOME="$PWD"
+export GOENV=off GO111MODULE=off HOME="$PWD"
 v=$(` + goroot + `/bin/go version)
-test "$v" = "go version ` + p.Version.GoVersion() + ` linux/` + goarch + `" || { echo "bin/go version printed: $v" >&2; exit 1; }
+test "$v" = "go version go` + p.Text.Version + ` linux/` + goarch + `" || { echo "bin/go version printed: $v" >&2; exit 1; }
 t=$(` + goroot + `/bin/go env GOTOOLCHAIN)
-test "$t" = local || { echo "go env GOTOOLCHAIN printed: $t" >&2; exit 1; }`
+test "$t" = ` + p.GoToolchain() + ` || { echo "go env GOTOOLCHAIN printed: $t" >&2; exit 1; }`
 }

@@ -69,6 +69,8 @@ type data struct {
 	Scriptlets         toolchain.Scriptlets
 	UpdateAlternatives string
 	ChangelogText      string
+	// HasBuildMtimePolicy is the %if condition of the mtime clamp.
+	HasBuildMtimePolicy string
 }
 
 type source struct {
@@ -81,16 +83,17 @@ type source struct {
 
 func newData(p *toolchain.Plan, opt Options) *data {
 	d := &data{
-		Plan:               p,
-		ConfigName:         opt.ConfigName,
-		Main:               p.Main(),
-		Subpackages:        p.Packages[1:],
-		DepExclude:         p.DependencyExcludeRegexp(),
-		GoEnvScript:        p.GoEnvScript(),
-		UnsafeNameChars:    toolchain.UnsafeNameChars,
-		Scriptlets:         p.Scriptlets(),
-		UpdateAlternatives: toolchain.UpdateAlternatives,
-		ChangelogText:      changelogText(p.ChangelogEntries(opt.SourceDateEpoch)),
+		Plan:                p,
+		ConfigName:          opt.ConfigName,
+		Main:                p.Main(),
+		Subpackages:         p.Packages[1:],
+		DepExclude:          p.DependencyExcludeRegexp(),
+		GoEnvScript:         p.GoEnvScript(),
+		UnsafeNameChars:     toolchain.UnsafeNameChars,
+		Scriptlets:          p.Scriptlets(),
+		UpdateAlternatives:  toolchain.UpdateAlternatives,
+		ChangelogText:       changelogText(p.ChangelogEntries(opt.SourceDateEpoch)),
+		HasBuildMtimePolicy: HasBuildMtimePolicy,
 	}
 	if d.ConfigName == "" {
 		d.ConfigName = toolchain.DefaultPath
@@ -127,6 +130,16 @@ func changelogText(entries []toolchain.Changelog) string {
 
 // Escape makes user text literal in a spec: rpm expands "%" as a macro.
 func Escape(s string) string { return strings.ReplaceAll(s, "%", "%%") }
+
+// HasBuildMtimePolicy is the spec's %if condition for an rpm that reads
+// %build_mtime_policy: 1 on rpm 4.20 and later (6.x included), 0 before.
+// %{rpmversion} exists from rpm 4.19 on, so it is empty on 4.14 to 4.18;
+// rpm.vercmp is in every rpm's Lua. Under the condition the spec sets
+// %build_mtime_policy, otherwise %clamp_mtime_to_source_date_epoch: rpm
+// 4.20+ consults the old macro only when %build_mtime_policy is empty,
+// and warns that it is deprecated when it does (build/files.cc), so no
+// rpm sees the macro it does not read.
+const HasBuildMtimePolicy = `%{lua: local v = rpm.expand("%{?rpmversion}"); print(v ~= "" and rpm.vercmp(v, "4.20") >= 0 and 1 or 0)}`
 
 // SelfEVR is how the spec writes a package's own [epoch:]version-release.
 const SelfEVR = "%{?epoch:%{epoch}:}%{version}-%{release}"

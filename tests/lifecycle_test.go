@@ -26,7 +26,9 @@ import (
 // reinstall, a downgrade, a release upgrade that keeps the path, and
 // erasure: after every step /usr/bin/go, gofmt and the current link must
 // lead to the highest-priority toolchain installed, every installed
-// toolchain must be registered and no removed one.
+// toolchain must be registered and no removed one, and each installed
+// toolchain's /usr/bin/go<version> must lead to it while a removed one's
+// is gone.
 //
 // The root's update-alternatives is Debian's (dpkg's), the one this
 // machine has, installed at Fedora's path by a base package built here;
@@ -139,6 +141,23 @@ func TestLifecycle(t *testing.T) {
 		} {
 			if got := resolve(root, link); got != target {
 				t.Errorf("%s: %s leads to %q, want %s", step.name, link, got, target)
+			}
+		}
+		// Every installed toolchain's full-version commands lead to it
+		// (the names GOTOOLCHAIN=path looks for); a removed one's are gone,
+		// the 1.27.2 → 1.27.3 upgrade included.
+		for _, tb := range step.registered {
+			for _, cmd := range []string{"go", "gofmt"} {
+				if link, target := "/usr/bin/"+cmd+tb.Version(), goroot(tb)+"/bin/"+cmd; resolve(root, link) != target {
+					t.Errorf("%s: %s leads to %q, want %s", step.name, link, resolve(root, link), target)
+				}
+			}
+		}
+		for _, tb := range step.gone {
+			for _, cmd := range []string{"go", "gofmt"} {
+				if _, err := os.Lstat(filepath.Join(root, "usr/bin", cmd+tb.Version())); err == nil {
+					t.Errorf("%s: /usr/bin/%s%s is still there", step.name, cmd, tb.Version())
+				}
 			}
 		}
 		out, err := exec.Command(filepath.Join(root, goroot(step.current), "bin", "go"), "version").CombinedOutput()

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gotc-project/gotc/internal/testenv"
+	"github.com/gotc-project/gotc/toolchain"
 )
 
 // TestRPMBuildRealToolchains builds the generated specs of this machine's
@@ -119,6 +120,44 @@ func installAndRun(t *testing.T, rpms []string) {
 		if out := testenv.Run(t, "", nil, exe); out != "hello 200\n" {
 			t.Errorf("%s-built hello printed %q", tb.GoVersion, out)
 		}
+	}
+	goToolchainPath(t, root)
+}
+
+// goToolchainPath runs the older series' full-version command on a
+// module that needs the newer series, as cmd/go's toolchain switch sees
+// it: GOTOOLCHAIN=path finds the newer full-version command in PATH and
+// runs it; GOTOOLCHAIN=local refuses the module. Neither downloads
+// (GOPROXY=off).
+func goToolchainPath(t *testing.T, root string) {
+	t.Helper()
+	tbs := testenv.Toolchains(t)
+	older, newer := tbs[0], tbs[1]
+	vo, err1 := toolchain.ParseVersion(older.Version())
+	vn, err2 := toolchain.ParseVersion(newer.Version())
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if vo.Priority() > vn.Priority() {
+		older, newer = newer, older
+	}
+	mod := filepath.Join(t.TempDir(), "needsnewer")
+	os.MkdirAll(mod, 0o755)
+	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module needsnewer\n\ngo "+newer.Version()+"\n"), 0o644)
+	bin := filepath.Join(root, "usr", "bin")
+	home := t.TempDir()
+	env := func(mode string) []string {
+		return []string{"GOTOOLCHAIN=" + mode, "PATH=" + bin + ":/usr/bin:/bin", "GOROOT=", "GOENV=off", "GOPROXY=off", "GOTELEMETRY=off",
+			"HOME=" + home, "GOPATH=" + filepath.Join(home, "go"), "GOCACHE=" + filepath.Join(home, "cache"), "GOFLAGS=-modcacherw"}
+	}
+	olderGo := filepath.Join(bin, older.GoVersion)
+	if out := testenv.Run(t, mod, env("path"), olderGo, "version"); !strings.HasPrefix(out, "go version "+newer.GoVersion+" ") {
+		t.Errorf("GOTOOLCHAIN=path %s version in a module that says go %s: %q, want %s from %s/%s", older.GoVersion, newer.Version(), out, newer.GoVersion, bin, newer.GoVersion)
+	}
+	// go version does not read go.mod but for the switch; go list -m does.
+	out, err := testenv.Output(mod, env("local"), olderGo, "list", "-m")
+	if want := "requires go >= " + newer.Version() + " (running go " + older.Version() + "; GOTOOLCHAIN=local)"; err == nil || !strings.Contains(out, want) {
+		t.Errorf("GOTOOLCHAIN=local %s list -m in a module that says go %s: %v %q, want %q", older.GoVersion, newer.Version(), err, out, want)
 	}
 }
 

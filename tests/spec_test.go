@@ -22,6 +22,8 @@ func TestGeneratedSpecsPassRPMTools(t *testing.T) {
 		"example": filepath.Join(root, "examples", "gotc.yaml"),
 		"minimal": filepath.Join(root, "specgen", "testdata", "minimal.yaml"),
 		"custom":  filepath.Join(root, "specgen", "testdata", "custom.yaml"),
+		// Text like the versions the macros file was once rendered for.
+		"versiontext": filepath.Join(root, "specgen", "testdata", "versiontext.yaml"),
 	}
 	for name, cfg := range configs {
 		t.Run(name, func(t *testing.T) {

@@ -37,8 +37,9 @@ type Config struct {
 	// DependencyExclude are toolchain-relative directories rpmbuild's
 	// dependency generators (and gotc's native one) never scan.
 	DependencyExclude []string `yaml:"dependency_exclude"`
-	// GoEnv are settings written into the packaged go.env besides
-	// GOTOOLCHAIN=local, which is always written.
+	// GoEnv are settings written into the packaged go.env. GOTOOLCHAIN
+	// is always written: local unless GoEnv chooses another value that
+	// never downloads (NoDownloadGoToolchains).
 	GoEnv map[string]string `yaml:"go_env"`
 	// Requires, Provides, Conflicts and Obsoletes are extra dependencies
 	// of every main package.
@@ -65,7 +66,8 @@ type Layout struct {
 	// Dir is the per-toolchain directory name under Root; {version} and
 	// {series} are replaced.
 	Dir string `yaml:"dir"`
-	// VersionedCommands adds /usr/bin/go<series> and gofmt<series> links.
+	// VersionedCommands adds /usr/bin/go<series>, go<version>,
+	// gofmt<series> and gofmt<version> links.
 	VersionedCommands *bool `yaml:"versioned_commands"`
 	// BinDir is where the alternatives and versioned command links live.
 	BinDir string `yaml:"bin_dir"`

@@ -17,7 +17,19 @@ const (
 	// DefaultPackager is the changelog author when neither the entry nor
 	// packager names one.
 	DefaultPackager = "gotc <gotc@localhost.localdomain>"
+	// DefaultGoToolchain is the GOTOOLCHAIN go.env says unless go_env
+	// chooses another of NoDownloadGoToolchains: the packaged go always
+	// runs itself.
+	DefaultGoToolchain = "local"
 )
+
+// NoDownloadGoToolchains are the GOTOOLCHAIN values go_env may choose:
+// those with which the go command never downloads a toolchain
+// (cmd/go/internal/toolchain, Select and Exec). "local" always runs the
+// packaged go; "path" (the same as "local+path") runs the packaged go
+// unless go.mod or go.work asks for a newer Go, then the go<version>
+// command of that name in PATH, and fails when there is none.
+var NoDownloadGoToolchains = []string{"local", "path", "local+path"}
 
 // DefaultSubpackages is the split Fedora packagers expect, adapted from
 // Fedora's golang.spec: tests (test/, api/, every testdata tree and

@@ -53,6 +53,30 @@ func TestMinimalConfigDefaults(t *testing.T) {
 	}
 }
 
+// TestGoToolchainChoices: go_env may set GOTOOLCHAIN to a value with
+// which the go command never downloads; it is what go.env says.
+func TestGoToolchainChoices(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"", "local"},
+		{"go_env: {GOTOOLCHAIN: local}\n", "local"},
+		{"go_env: {GOTOOLCHAIN: path}\n", "path"},
+		{"go_env: {GOTOOLCHAIN: local+path, GOPROXY: \"off\"}\n", "local+path"},
+	} {
+		c, _, err := Parse("gotc.yaml", []byte(tc.yaml+minimal))
+		if err != nil {
+			t.Fatalf("%q refused: %v", tc.yaml, err)
+		}
+		p := c.Plans()[0]
+		if p.GoToolchain() != tc.want {
+			t.Errorf("%q: GoToolchain() = %q, want %q", tc.yaml, p.GoToolchain(), tc.want)
+		}
+		env := string(p.RewriteGoEnv([]byte("GOPROXY=https://proxy.golang.org,direct\nGOTOOLCHAIN=auto\n")))
+		if !strings.Contains(env, "\nGOTOOLCHAIN="+tc.want+"\n") || strings.Contains(env, "auto") {
+			t.Errorf("%q: go.env\n%s", tc.yaml, env)
+		}
+	}
+}
+
 // TestBadConfigs feeds one defect per case; each must be refused with a
 // file:line:col message naming it.
 func TestBadConfigs(t *testing.T) {
@@ -89,6 +113,8 @@ func TestBadConfigs(t *testing.T) {
 		{"root with ..", "layout: {root: /usr/../../etc}\n" + tcYAML(`"1.26.8"`, sha1), `layout.root: "/usr/../../etc" must be a clean path inside /`},
 		{"link outside /", "alternatives: {link: ../bin/go}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:22: alternatives.link: "../bin/go" must be an absolute path`},
 		{"follower escapes root", "alternatives:\n  followers:\n    - {name: x, link: /usr/bin/x, target: ../../etc/passwd}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:3:43: alternatives.followers[0].target: "../../etc/passwd" must be a clean path relative to the toolchain root`},
+		{"follower target with shell text", "alternatives:\n  followers:\n    - {name: x, link: /usr/bin/x, target: \"bin/x;reboot\"}\n" + tcYAML(`"1.26.8"`, sha1), `alternatives.followers[0].target: "bin/x;reboot": only letters, digits and /_.+- are allowed`},
+		{"target with a NUL byte", "alternatives: {target: \"bin/go\\0\"}\n" + tcYAML(`"1.26.8"`, sha1), `alternatives.target: "bin/go\x00": only letters`},
 		{"exclude src/vendor", "exclude: [src/vendor]\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:11: exclude[0]: pattern "src/vendor" would remove src/vendor`},
 		{"exclude vendored tree", "exclude: [\"src/cmd/vendor/*\"]\n" + tcYAML(`"1.26.8"`, sha1), `exclude[0]: pattern "src/cmd/vendor/*" would remove src/cmd/vendor/golang.org/x/mod/module/module.go`},
 		{"exclude everything", "exclude: [\"*\"]\n" + tcYAML(`"1.26.8"`, sha1), `exclude[0]: pattern "*" would remove bin/go`},
@@ -97,7 +123,14 @@ func TestBadConfigs(t *testing.T) {
 		{"subpackage takes bin/go", "subpackages:\n  - {name: bin, match: [\"bin/*\"]}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:2:25: subpackages[0].match[0]: pattern "bin/*" moves bin/go or go.env out of the main package`},
 		{"subpackage named main", "subpackages:\n  - {name: main, match: [x]}\n" + tcYAML(`"1.26.8"`, sha1), `subpackages[0].name: "main" is reserved`},
 		{"subpackage without match", "subpackages:\n  - {name: extra}\n" + tcYAML(`"1.26.8"`, sha1), `subpackages[0].match: a subpackage needs at least one pattern`},
-		{"GOTOOLCHAIN auto", "go_env: {GOTOOLCHAIN: auto}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:23: go_env.GOTOOLCHAIN: GOTOOLCHAIN must stay "local"`},
+		{"GOTOOLCHAIN auto", "go_env: {GOTOOLCHAIN: auto}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:23: go_env.GOTOOLCHAIN: GOTOOLCHAIN=auto downloads a newer toolchain`},
+		{"GOTOOLCHAIN local+auto", "go_env: {GOTOOLCHAIN: local+auto}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: GOTOOLCHAIN=local+auto downloads a newer toolchain`},
+		{"GOTOOLCHAIN name+auto", "go_env: {GOTOOLCHAIN: go1.27.3+auto}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: GOTOOLCHAIN=go1.27.3+auto downloads a newer toolchain`},
+		{"GOTOOLCHAIN name", "go_env: {GOTOOLCHAIN: go1.27.3}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: GOTOOLCHAIN=go1.27.3 runs go1.27.3, found in PATH or else downloaded`},
+		{"GOTOOLCHAIN name+path", "go_env: {GOTOOLCHAIN: go1.27.3+path}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: GOTOOLCHAIN=go1.27.3+path never downloads, but makes every packaged toolchain older than go1.27.3 run go1.27.3`},
+		{"GOTOOLCHAIN other suffix", "go_env: {GOTOOLCHAIN: local+never}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: "local+never" is not a GOTOOLCHAIN value the go command accepts`},
+		{"GOTOOLCHAIN not a toolchain", "go_env: {GOTOOLCHAIN: bash}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: "bash" is not a GOTOOLCHAIN value`},
+		{"GOTOOLCHAIN empty", "go_env: {GOTOOLCHAIN: \"\"}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: "" is not a GOTOOLCHAIN value`},
 		{"go_env shell value", "go_env: {GOPROXY: \"a'b\"}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOPROXY: "a'b": only letters`},
 		{"unknown target", "targets: [fedora-7]\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:11: targets[0]: unknown target "fedora-7"`},
 		{"target alias twice", "targets: [el9, fc43, rhel-9]\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:22: targets[2]: target "rhel-9" is epel-9, listed already as "el9"`},

@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -21,6 +22,9 @@ type Plan struct {
 	Config    *Config
 	Toolchain *Toolchain
 	Version   Version
+	// Text is how the plan's texts write the values that depend on the
+	// version; every string field below is derived from it.
+	Text VersionText
 	// Name is the source and main package name: go-toolchain-1.26.
 	Name string
 	// RPMVersion and Release are the RPM Version and Release (without dist).
@@ -45,6 +49,24 @@ type Plan struct {
 	SharedDirs []string
 	// Arches are the RPM arches with a source, sorted.
 	Arches []string
+}
+
+// VersionText is how a plan writes the values that depend on its
+// toolchain's version. A listed toolchain's plan writes the values
+// themselves; the plan the macros file is rendered from
+// (Config.SymbolicPlan) writes references to the macros that compute
+// them, so the spec and the macros file come from one derivation.
+type VersionText struct {
+	// Version is the Go version, layout.dir's {version}: 1.26.8, 1.27rc1.
+	Version string
+	// Series is layout.dir's {series}: 1.26.
+	Series string
+	// Priority is the alternatives priority: 12608.
+	Priority string
+	// Dir is layout.dir with {version} and {series} replaced: go1.26.8.
+	Dir string
+	// GOROOT is the toolchain root, layout.root/Dir.
+	GOROOT string
 }
 
 // Package is one binary package of a plan.
@@ -152,18 +174,49 @@ func (c *Config) GenericPlan(version string) (*Plan, error) {
 	return c.plan(&Toolchain{Version: v.String(), Release: 1, Priority: v.Priority()}), nil
 }
 
+// SymbolicPlan returns the plan GenericPlan gives, with its
+// version-dependent texts written as text says (macro references, for
+// the macros file) instead of derived from a version. Its Version and
+// Alternative.Priority are zero and its RPMVersion empty: only its
+// texts mean anything.
+func (c *Config) SymbolicPlan(text VersionText) *Plan {
+	return c.derive(&Toolchain{Release: 1}, Version{}, text)
+}
+
+// ToolchainDir is layout.dir for a toolchain: {version} and {series}
+// replaced by the given texts.
+func (c *Config) ToolchainDir(version, series string) string {
+	return strings.NewReplacer("{version}", version, "{series}", series).Replace(c.Layout.Dir)
+}
+
 func (c *Config) plan(t *Toolchain) *Plan {
 	v, _ := ParseVersion(t.Version) // validated
+	dir := c.ToolchainDir(v.String(), v.Series())
+	return c.derive(t, v, VersionText{
+		Version:  v.String(),
+		Series:   v.Series(),
+		Priority: strconv.Itoa(t.Priority),
+		Dir:      dir,
+		GOROOT:   path.Join(c.Layout.Root, dir),
+	})
+}
+
+// derive computes the plan of toolchain t, whose version is v and
+// whose version-dependent texts are text.
+func (c *Config) derive(t *Toolchain, v Version, text VersionText) *Plan {
 	p := &Plan{
-		Config:     c,
-		Toolchain:  t,
-		Version:    v,
-		Name:       NamePrefix + v.Series(),
-		RPMVersion: v.RPMVersion(),
-		Release:    t.Release,
-		Epoch:      t.Epoch,
+		Config:    c,
+		Toolchain: t,
+		Version:   v,
+		Text:      text,
+		Name:      NamePrefix + text.Series,
+		Release:   t.Release,
+		Epoch:     t.Epoch,
+		GOROOT:    text.GOROOT,
 	}
-	p.GOROOT = path.Join(c.Layout.Root, p.expand(c.Layout.Dir))
+	if v != (Version{}) {
+		p.RPMVersion = v.RPMVersion()
+	}
 	p.SharedDirs = []string{c.Layout.Root, p.GOROOT}
 	for arch := range t.Sources {
 		p.Arches = append(p.Arches, arch)
@@ -172,8 +225,8 @@ func (c *Config) plan(t *Toolchain) *Plan {
 
 	main := &Package{
 		Name:        p.Name,
-		Summary:     firstNonEmpty(t.Summary, "Go "+v.String()+" toolchain"),
-		Description: Wrap("The Go "+v.String()+" toolchain (go command, compiler, linker and tools), installed side by side with other Go series under "+p.GOROOT+" and selectable with update-alternatives.", 79),
+		Summary:     firstNonEmpty(t.Summary, "Go "+text.Version+" toolchain"),
+		Description: Wrap("The Go "+text.Version+" toolchain (go command, compiler, linker and tools), installed side by side with other Go series under "+p.GOROOT+" and selectable with update-alternatives.", 79),
 	}
 	main.Requires = append(append(main.Requires, p.parseDeps(c.Requires)...), p.parseDeps(t.Requires)...)
 	main.Provides = append(p.parseDeps(c.Provides), p.parseDeps(t.Provides)...)
@@ -214,9 +267,17 @@ func (c *Config) plan(t *Toolchain) *Plan {
 	}
 	sort.Slice(p.Ghosts, func(i, j int) bool { return p.Ghosts[i].Path < p.Ghosts[j].Path })
 	if *c.Layout.VersionedCommands {
+		// Each command under its series (go1.27) and its full version
+		// (go1.27.3, the name the go command looks for in PATH when
+		// GOTOOLCHAIN=path switches toolchains). The link targets are
+		// relative, computed from layout.root and the directory name (not
+		// GOROOT, which the macros file writes as one macro).
+		tree := path.Join(c.Layout.Root, text.Dir)
 		for _, cmd := range []string{"go", "gofmt"} {
-			link := c.Layout.BinDir + "/" + cmd + v.Series()
-			p.Links = append(p.Links, Link{Path: link, Target: relativeTo(path.Dir(link), p.GOROOT+"/bin/"+cmd)})
+			for _, suffix := range []string{text.Series, text.Version} {
+				link := c.Layout.BinDir + "/" + cmd + suffix
+				p.Links = append(p.Links, Link{Path: link, Target: relativeTo(path.Dir(link), tree+"/bin/"+cmd)})
+			}
 		}
 	}
 	return p
@@ -232,7 +293,7 @@ func (p *Plan) resolve(rel string) string {
 
 // expand replaces {version} and {series} in s.
 func (p *Plan) expand(s string) string {
-	return strings.NewReplacer("{version}", p.Version.String(), "{series}", p.Version.Series()).Replace(s)
+	return strings.NewReplacer("{version}", p.Text.Version, "{series}", p.Text.Series).Replace(s)
 }
 
 // EVR is [epoch:]version-release without the dist tag.
@@ -309,13 +370,26 @@ func (p *Plan) DependencyExcludeRegexp() string {
 }
 
 // GoEnv returns the go.env settings the package writes, sorted by key,
-// GOTOOLCHAIN=local always included.
+// GOTOOLCHAIN always included.
 func (p *Plan) GoEnv() [][2]string { return p.Config.GoEnvSettings() }
 
+// GoToolchain is the GOTOOLCHAIN value the packaged go.env says.
+func (p *Plan) GoToolchain() string { return p.Config.GoToolchain() }
+
+// GoToolchain is the GOTOOLCHAIN value every packaged go.env says:
+// go_env's, one of NoDownloadGoToolchains (validated), or
+// DefaultGoToolchain.
+func (c *Config) GoToolchain() string {
+	if v, ok := c.GoEnv["GOTOOLCHAIN"]; ok {
+		return v
+	}
+	return DefaultGoToolchain
+}
+
 // GoEnvSettings returns the go.env settings every packaged toolchain
-// has, sorted by key, GOTOOLCHAIN=local always included.
+// has, sorted by key, GOTOOLCHAIN always included.
 func (c *Config) GoEnvSettings() [][2]string {
-	m := map[string]string{"GOTOOLCHAIN": "local"}
+	m := map[string]string{"GOTOOLCHAIN": DefaultGoToolchain}
 	for k, v := range c.GoEnv {
 		m[k] = v
 	}

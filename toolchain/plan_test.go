@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -329,5 +331,99 @@ func TestHostArch(t *testing.T) {
 	}
 	if runtime.GOARCH == "amd64" && arch != "x86_64" {
 		t.Errorf("HostArch() = %q on amd64, want x86_64", arch)
+	}
+}
+
+// TestSymbolicPlanIsThePlan: the plan SymbolicPlan derives from a real
+// version's texts is GenericPlan's for that version, field by field;
+// only the numbers it is not given (Version, priority, RPM version) stay
+// zero. So a plan written with macro references comes from the same
+// derivation as the one the spec is written from.
+func TestSymbolicPlanIsThePlan(t *testing.T) {
+	for _, y := range []string{minimal, "layout: {root: /opt/go, dir: \"golang-{series}\", bin_dir: /usr/local/bin}\n" + minimal} {
+		c := mustParse(t, y)
+		for _, version := range []string{"1.26.8", "1.27rc1", "2.0.0"} {
+			want, err := c.GenericPlan(version)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := c.SymbolicPlan(want.Text)
+			if got.Version != (Version{}) || got.RPMVersion != "" || got.Alternative.Priority != 0 {
+				t.Errorf("%s: symbolic plan has numbers %v %q %d", version, got.Version, got.RPMVersion, got.Alternative.Priority)
+			}
+			if got.Toolchain.Version != "" || got.Toolchain.Priority != 0 || got.Toolchain.Release != 1 {
+				t.Errorf("%s: symbolic toolchain %+v", version, *got.Toolchain)
+			}
+			got.Version, got.RPMVersion, got.Alternative.Priority, got.Toolchain = want.Version, want.RPMVersion, want.Alternative.Priority, want.Toolchain
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: symbolic plan\n%+v\nwant\n%+v", version, *got, *want)
+			}
+			if got.Scriptlets() != want.Scriptlets() {
+				t.Errorf("%s: scriptlets differ:\n%v\n%v", version, got.Scriptlets(), want.Scriptlets())
+			}
+		}
+	}
+}
+
+// TestVersionedCommands: each of go and gofmt under its series and its
+// full version, relative links into the toolchain; none when
+// versioned_commands is off.
+func TestVersionedCommands(t *testing.T) {
+	pre := strings.Replace(minimal, `"1.27.3"`, `"1.27rc1"`, 1)
+	tests := []struct {
+		name, yaml, version string
+		want                []string
+	}{
+		{"release", minimal, "1.26.8", []string{
+			"/usr/bin/go1.26 -> ../libexec/go-toolchain/go1.26.8/bin/go",
+			"/usr/bin/go1.26.8 -> ../libexec/go-toolchain/go1.26.8/bin/go",
+			"/usr/bin/gofmt1.26 -> ../libexec/go-toolchain/go1.26.8/bin/gofmt",
+			"/usr/bin/gofmt1.26.8 -> ../libexec/go-toolchain/go1.26.8/bin/gofmt",
+		}},
+		{"pre-release", pre, "1.27rc1", []string{
+			"/usr/bin/go1.27 -> ../libexec/go-toolchain/go1.27rc1/bin/go",
+			"/usr/bin/go1.27rc1 -> ../libexec/go-toolchain/go1.27rc1/bin/go",
+			"/usr/bin/gofmt1.27 -> ../libexec/go-toolchain/go1.27rc1/bin/gofmt",
+			"/usr/bin/gofmt1.27rc1 -> ../libexec/go-toolchain/go1.27rc1/bin/gofmt",
+		}},
+		{"other layout", "layout: {root: /opt/go, dir: \"golang-{series}\", bin_dir: /usr/local/bin}\n" + minimal, "1.26.8", []string{
+			"/usr/local/bin/go1.26 -> ../../../opt/go/golang-1.26/bin/go",
+			"/usr/local/bin/go1.26.8 -> ../../../opt/go/golang-1.26/bin/go",
+			"/usr/local/bin/gofmt1.26 -> ../../../opt/go/golang-1.26/bin/gofmt",
+			"/usr/local/bin/gofmt1.26.8 -> ../../../opt/go/golang-1.26/bin/gofmt",
+		}},
+		{"off", "layout: {versioned_commands: false}\n" + minimal, "1.26.8", nil},
+	}
+	for _, tc := range tests {
+		p, err := mustParse(t, tc.yaml).PlanFor(tc.version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range p.Links {
+			got = append(got, l.Path+" -> "+l.Target)
+		}
+		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			t.Errorf("%s: links\n%s\nwant\n%s", tc.name, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+}
+
+// TestTargetRPM: every target names its rpm as major.minor, and the
+// mtime policy follows it (rpm 4.20 added %build_mtime_policy).
+func TestTargetRPM(t *testing.T) {
+	want := map[string]bool{"epel-8": false, "epel-9": false, "epel-10": false, "fedora-38": false, "fedora-40": false,
+		"fedora-41": true, "fedora-42": true, "fedora-43": true, "rawhide": true}
+	for _, name := range KnownTargets() {
+		tg, err := ParseTarget(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`^[1-9][0-9]*\.[0-9]+$`).MatchString(tg.RPM) {
+			t.Errorf("%s: rpm %q", name, tg.RPM)
+		}
+		if w, ok := want[name]; ok && tg.HasBuildMtimePolicy() != w {
+			t.Errorf("%s (rpm %s): HasBuildMtimePolicy() = %v, want %v", name, tg.RPM, !w, w)
+		}
 	}
 }

@@ -36,7 +36,7 @@ type Scriptlets struct {
 func (p *Plan) Scriptlets() Scriptlets {
 	a := p.Alternative
 	var post strings.Builder
-	fmt.Fprintf(&post, "%s --install %s %s %s %d", UpdateAlternatives, a.Link, a.Name, a.Path, a.Priority)
+	fmt.Fprintf(&post, "%s --install %s %s %s %s", UpdateAlternatives, a.Link, a.Name, a.Path, p.Text.Priority)
 	for _, f := range a.Followers {
 		fmt.Fprintf(&post, " \\\n  --slave %s %s %s", f.Link, f.Name, f.Path)
 	}

@@ -26,11 +26,22 @@ type Target struct {
 	// minor release BackportSince ("9.7"). A file that needs it runs
 	// there and not on older minor releases.
 	Backport, BackportSince string
+	// RPM is the rpm version the release ships, major.minor: "4.20".
+	RPM string
+}
+
+// HasBuildMtimePolicy says whether the release's rpm reads
+// %build_mtime_policy, which rpm 4.20 added and which replaces the
+// deprecated %clamp_mtime_to_source_date_epoch.
+func (t Target) HasBuildMtimePolicy() bool {
+	var major, minor int
+	fmt.Sscanf(t.RPM, "%d.%d", &major, &minor)
+	return major > 4 || major == 4 && minor >= 20
 }
 
 // release is one row of the release table.
 type release struct {
-	glibc, backport, since string
+	glibc, backport, since, rpm string
 }
 
 // releases is the glibc each release ships, checked against the
@@ -44,20 +55,22 @@ type release struct {
 // releases: RHEL 9.7 defines GLIBC_2.35 and RHEL 10.2 GLIBC_2.40
 // (fluent-package-builder PRs 1087 and 1088, checkmk werk 18941: a
 // package built on the newest minor release fails to install on older
-// ones). rawhide is the newest Fedora.
+// ones). rawhide is the newest Fedora. The rpm each ships is from the
+// release's rpm package and Fedora's change pages (RPM 4.19 in Fedora
+// 39, 4.20 in 41, 6.0 in 43; EL8 4.14, EL9 4.16, EL10 4.19).
 var releases = map[string]release{
-	"fedora-38": {glibc: "2.37"},
-	"fedora-39": {glibc: "2.38"},
-	"fedora-40": {glibc: "2.39"},
-	"fedora-41": {glibc: "2.40"},
-	"fedora-42": {glibc: "2.41"},
-	"fedora-43": {glibc: "2.42"},
-	"fedora-44": {glibc: "2.43"},
-	"fedora-45": {glibc: "2.44"},
-	"epel-8":    {glibc: "2.28"},
-	"epel-9":    {glibc: "2.34", backport: "2.35", since: "9.7"},
-	"epel-10":   {glibc: "2.39", backport: "2.40", since: "10.2"},
-	"rawhide":   {glibc: "2.44"},
+	"fedora-38": {glibc: "2.37", rpm: "4.18"},
+	"fedora-39": {glibc: "2.38", rpm: "4.19"},
+	"fedora-40": {glibc: "2.39", rpm: "4.19"},
+	"fedora-41": {glibc: "2.40", rpm: "4.20"},
+	"fedora-42": {glibc: "2.41", rpm: "4.20"},
+	"fedora-43": {glibc: "2.42", rpm: "6.0"},
+	"fedora-44": {glibc: "2.43", rpm: "6.0"},
+	"fedora-45": {glibc: "2.44", rpm: "6.0"},
+	"epel-8":    {glibc: "2.28", rpm: "4.14"},
+	"epel-9":    {glibc: "2.34", backport: "2.35", since: "9.7", rpm: "4.16"},
+	"epel-10":   {glibc: "2.39", backport: "2.40", since: "10.2", rpm: "4.19"},
+	"rawhide":   {glibc: "2.44", rpm: "6.0"},
 }
 
 var (
@@ -99,7 +112,7 @@ func ParseTarget(name string) (Target, error) {
 	if !ok || !known {
 		return Target{}, fmt.Errorf("unknown target %q (known: %s; also written f43, fc43, el9, rhel-9, centos-stream-10, almalinux-9, rocky-9)", name, strings.Join(KnownTargets(), ", "))
 	}
-	t := Target{Name: canon, Distro: "fedora", Glibc: r.glibc, Backport: r.backport, BackportSince: r.since}
+	t := Target{Name: canon, Distro: "fedora", Glibc: r.glibc, Backport: r.backport, BackportSince: r.since, RPM: r.rpm}
 	if m := canonicalRE.FindStringSubmatch(canon); m != nil {
 		t.Distro = m[1]
 		t.Release, _ = strconv.Atoi(m[2])

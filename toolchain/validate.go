@@ -101,8 +101,12 @@ func (v *validator) relPath(field, p string) {
 	if p == "." {
 		return
 	}
-	if p == "" || strings.HasPrefix(p, "/") || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") {
+	switch {
+	case p == "" || strings.HasPrefix(p, "/") || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../"):
 		v.errorf(field, "%q must be a clean path relative to the toolchain root that stays inside it", p)
+	case !installRE.MatchString(p):
+		// The scriptlets name the target unquoted.
+		v.errorf(field, "%q: only letters, digits and /_.+- are allowed in install paths", p)
 	}
 }
 
@@ -252,14 +256,47 @@ func (v *validator) goEnv() {
 		switch {
 		case !envKeyRE.MatchString(k):
 			v.errorf(field+"#key", "%q is not a go env variable name", k)
-		case k == "GOTOOLCHAIN" && val != "local":
-			v.errorf(field, "GOTOOLCHAIN must stay \"local\": an RPM-managed toolchain must never download another one")
+		case k == "GOTOOLCHAIN":
+			if msg := checkGoToolchain(val); msg != "" {
+				v.errorf(field, "%s", msg)
+			}
 		case k == "GOROOT":
 			v.errorf(field+"#key", "GOROOT cannot be set in go.env; the go command derives it from its own location")
 		case !envValueRE.MatchString(val):
 			v.errorf(field, "%q: only letters, digits and _.,:/@+=~- are allowed", val)
 		}
 	}
+}
+
+// toolchainNameRE is a toolchain name as the go command takes one in
+// GOTOOLCHAIN: goVERSION, with an optional suffix after "-".
+var toolchainNameRE = regexp.MustCompile(`^go[0-9]+(\.[0-9]+){0,2}((rc|beta)[0-9]+)?(-[A-Za-z0-9_.,:/@=~-]*)?$`)
+
+// checkGoToolchain says what is wrong with a GOTOOLCHAIN value for a
+// packaged go.env, or "" when it is one of NoDownloadGoToolchains. The
+// forms are those cmd/go/internal/toolchain's Select reads: auto, path,
+// local, NAME, and local or NAME followed by +auto or +path.
+func checkGoToolchain(val string) string {
+	for _, ok := range NoDownloadGoToolchains {
+		if val == ok {
+			return ""
+		}
+	}
+	min, suffix, plus := strings.Cut(val, "+")
+	switch {
+	case val == "auto":
+		min, suffix, plus = "local", "auto", true
+	case min != "local" && !toolchainNameRE.MatchString(min),
+		plus && suffix != "auto" && suffix != "path":
+		return fmt.Sprintf("%q is not a GOTOOLCHAIN value the go command accepts (local, path, auto, NAME, NAME+auto or NAME+path)", val)
+	}
+	switch {
+	case suffix == "auto":
+		return fmt.Sprintf("GOTOOLCHAIN=%s downloads a newer toolchain when go.mod asks for one; an RPM-managed toolchain must never download one (choose local or path)", val)
+	case !plus:
+		return fmt.Sprintf("GOTOOLCHAIN=%s runs %s, found in PATH or else downloaded; an RPM-managed toolchain must never download one (choose local or path)", val, min)
+	}
+	return fmt.Sprintf("GOTOOLCHAIN=%s never downloads, but makes every packaged toolchain older than %s run %s from PATH instead of itself (and fail %%check); choose local or path", val, min, min)
 }
 
 func (v *validator) targets() {

@@ -35,7 +35,7 @@
 //	              decompression bound (a bomb is reported, not followed)
 //	files         the package holds exactly what the plan says: the file
 //	              split, modes, %doc/%license marks, the required files,
-//	              go.env with GOTOOLCHAIN=local; with sources the exact
+//	              go.env with the configured GOTOOLCHAIN; with sources the exact
 //	              expected lists, including file contents
 //	alternatives  %ghost links, %post update-alternatives --install with
 //	              the plan's link, name, path, priority and followers,

@@ -79,7 +79,8 @@ reported, not followed) while every file is hashed. The checks:
 	files         the files the plan puts in each package: the split,
 	              modes, %doc/%license, bin/go, bin/gofmt, compile and
 	              link, src/vendor, src/cmd/vendor, go.env with
-	              GOTOOLCHAIN=local; with --sources the exact lists built
+	              the configured GOTOOLCHAIN (local unless go_env says
+	              path or local+path); with --sources the exact lists built
 	              from the tarball (missing, extra, misplaced, mode, flag
 	              and content differences)
 	alternatives  the %ghost links, %post update-alternatives --install
@@ -135,9 +136,10 @@ an unknown target or a root that cannot be opened.
 gotc-rpm selfcheck [-c FILE] [--root DIR] [--no-run] [--no-rpm] [--json]
 
 Selfcheck checks the gotc toolchains installed under --root (default /):
-each toolchain directory is whole, its go.env says GOTOOLCHAIN=local
-(and the configuration's go_env), its go command runs and reports its
-own version, root and GOTOOLCHAIN=local (--no-run skips running it);
+each toolchain directory is whole, its go.env says the configured GOTOOLCHAIN
+(local unless go_env says path or local+path) and the rest of go_env,
+its go command runs and reports its own version, root and that
+GOTOOLCHAIN (--no-run skips running it);
 every toolchain is registered with update-alternatives and nothing
 registered is gone; /usr/bin/go, its followers and the versioned
 commands lead to one installed toolchain, the highest-priority one in
