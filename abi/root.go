@@ -5,11 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path"
 	"slices"
 	"strings"
-	"syscall"
+
+	"github.com/gotc-project/gotc/internal/rootfs"
 )
 
 // ErrNoGlibc: the root has no libc.so.6 for the architecture asked for.
@@ -49,8 +48,7 @@ func (g *Glibc) has(n Need) bool {
 // and opened through os.Root, so a hostile root cannot make Root read a
 // file outside it, block on a FIFO or follow a loop for ever.
 type Root struct {
-	dir   string
-	root  *os.Root
+	fs    *rootfs.FS
 	glibc map[arch]*Glibc
 	errs  map[arch]error
 }
@@ -58,18 +56,18 @@ type Root struct {
 // OpenRoot opens the root file system at dir ("/" for the running
 // system).
 func OpenRoot(dir string) (*Root, error) {
-	r, err := os.OpenRoot(dir)
+	f, err := rootfs.Open(dir)
 	if err != nil {
 		return nil, fmt.Errorf("root %s: %w", dir, err)
 	}
-	return &Root{dir: dir, root: r, glibc: map[arch]*Glibc{}, errs: map[arch]error{}}, nil
+	return &Root{fs: f, glibc: map[arch]*Glibc{}, errs: map[arch]error{}}, nil
 }
 
 // Dir is the root's directory as given to OpenRoot.
-func (r *Root) Dir() string { return r.dir }
+func (r *Root) Dir() string { return r.fs.Dir() }
 
 // Close releases the root.
-func (r *Root) Close() error { return r.root.Close() }
+func (r *Root) Close() error { return r.fs.Close() }
 
 // multiarch are Debian's library directories by architecture.
 var multiarch = map[string]string{
@@ -135,32 +133,27 @@ func (r *Root) find(a arch) (*Glibc, error) {
 	if len(notes) > 0 {
 		why = " (" + strings.Join(notes, "; ") + ")"
 	}
-	return nil, fmt.Errorf("%s: %w for %s in the usual places%s", r.dir, ErrNoGlibc, a, why)
+	return nil, fmt.Errorf("%s: %w for %s in the usual places%s", r.Dir(), ErrNoGlibc, a, why)
 }
 
 // read opens name inside the root and reads its version definitions.
 // It fails with an error wrapping fs.ErrNotExist when name is not
 // there, and when the file is of another architecture.
 func (r *Root) read(name string, a arch) (*Glibc, error) {
-	resolved, err := resolve(r.root, name)
+	// Resolved inside the root; Open refuses what is not a regular file
+	// (a FIFO planted as libc.so.6 must not block the read).
+	resolved, err := r.fs.Resolve("/"+name, true)
 	if err != nil {
 		return nil, err
 	}
-	// O_NONBLOCK: a FIFO planted as libc.so.6 must not block the open.
-	fh, err := r.root.OpenFile(resolved, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	fh, err := r.fs.Open(resolved)
 	if err != nil {
-		return nil, fmt.Errorf("/%s: %w", name, unwrapPath(err))
+		return nil, err
 	}
 	defer fh.Close()
 	st, err := fh.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("/%s: %w", name, err)
-	}
-	if !st.Mode().IsRegular() && resolved == name {
-		return nil, fmt.Errorf("/%s is not a regular file", name)
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("/%s resolves to /%s, which is not a regular file", name, resolved)
 	}
 	f, err := openELF(fh, st.Size())
 	if err != nil {
@@ -173,7 +166,7 @@ func (r *Root) read(name string, a arch) (*Glibc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("/%s: %w", name, err)
 	}
-	g := &Glibc{Path: "/" + resolved, Machine: a.String()}
+	g := &Glibc{Path: resolved, Machine: a.String()}
 	for _, d := range defs {
 		if d.flags&verFlgBase != 0 || !strings.HasPrefix(d.name, "GLIBC_") {
 			continue
@@ -202,69 +195,4 @@ func (r *Root) read(name string, a arch) (*Glibc, error) {
 		return strings.Compare(x, y)
 	})
 	return g, nil
-}
-
-// maxLinks is how many symlinks resolve follows, as Linux's MAXSYMLINKS.
-const maxLinks = 40
-
-// resolve resolves name, relative to the root, component by component
-// as the kernel does inside a chroot: a symlink is read and its target
-// followed, an absolute target starts again at the root and ".." at the
-// root stays there. It returns the resolved relative path, which has no
-// symlinks left (os.Root still refuses an escape should the tree change
-// meanwhile).
-func resolve(root *os.Root, name string) (string, error) {
-	todo := strings.Split(name, "/")
-	var done []string
-	links := 0
-	for len(todo) > 0 {
-		c := todo[0]
-		todo = todo[1:]
-		switch c {
-		case "", ".":
-			continue
-		case "..":
-			if len(done) > 0 {
-				done = done[:len(done)-1]
-			}
-			continue
-		}
-		cur := path.Join(append(slices.Clone(done), c)...)
-		st, err := root.Lstat(cur)
-		if err != nil {
-			return "", fmt.Errorf("/%s: %w", name, unwrapPath(err))
-		}
-		if st.Mode()&fs.ModeSymlink != 0 {
-			if links++; links > maxLinks {
-				return "", fmt.Errorf("/%s: too many levels of symbolic links", name)
-			}
-			target, err := root.Readlink(cur)
-			if err != nil {
-				return "", fmt.Errorf("/%s: %w", name, unwrapPath(err))
-			}
-			if strings.HasPrefix(target, "/") {
-				done = nil
-			}
-			todo = append(strings.Split(target, "/"), todo...)
-			continue
-		}
-		if len(todo) > 0 && !st.IsDir() {
-			return "", fmt.Errorf("/%s: /%s is not a directory", name, cur)
-		}
-		done = append(done, c)
-	}
-	if len(done) == 0 {
-		return ".", nil
-	}
-	return path.Join(done...), nil
-}
-
-// unwrapPath drops the *fs.PathError around err, whose path is relative
-// to the root and confusing in a message.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
