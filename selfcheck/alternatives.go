@@ -2,9 +2,10 @@ package selfcheck
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path"
 	"slices"
 	"strconv"
@@ -39,8 +40,8 @@ type entry struct {
 func (ch *checker) readGroup(name string) (*group, error) {
 	for _, dir := range adminDirs {
 		p := dir + "/" + name
-		f, err := os.Open(ch.host(p))
-		if os.IsNotExist(err) {
+		f, err := ch.fs.Open(p)
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
@@ -139,7 +140,7 @@ func (ch *checker) checkAlternatives() {
 		if best == nil || e.priority > best.priority {
 			best = e
 		}
-		if _, err := os.Stat(ch.host(e.path)); err != nil {
+		if _, err := ch.fs.Stat(e.path); err != nil {
 			ch.add(findings.Error, "", e.path, "registered with priority %d but missing: a dangling alternative", e.priority)
 		}
 		goroot, ours := strings.CutSuffix(e.path, suffix)
@@ -233,12 +234,13 @@ func (ch *checker) checkVersionedCommands() {
 
 // resolve follows the symlinks of p inside the root, as the kernel would
 // after a chroot, and returns the path they lead to, or "" when they
-// lead nowhere.
+// lead nowhere. Each link is read with the components before it resolved
+// inside the root too (rootFS).
 func (ch *checker) resolve(p string) string {
 	for range 40 {
-		target, err := os.Readlink(ch.host(p))
+		target, err := ch.fs.Readlink(p)
 		if err != nil {
-			if _, err := os.Stat(ch.host(p)); err != nil {
+			if _, err := ch.fs.Stat(p); err != nil {
 				return ""
 			}
 			return p
