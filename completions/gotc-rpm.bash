@@ -122,8 +122,16 @@ _gotc_rpm() {
 			COMPREPLY=($(compgen -d -- "$cur"))
 			return ;;
 		esac
+		case $prev in --dbpath)
+			COMPREPLY=($(compgen -d -- "$cur"))
+			return ;;
+		esac
+		case $prev in --cache)
+			COMPREPLY=($(compgen -d -- "$cur"))
+			return ;;
+		esac
 		case $cur in -*)
-			COMPREPLY=($(compgen -W "--help --config --root --no-run --no-rpm --json" -- "$cur"))
+			COMPREPLY=($(compgen -W "--help --config --root --no-run --run-root --no-rpm --dbpath --cache --json" -- "$cur"))
 			return ;;
 		esac
 		;;

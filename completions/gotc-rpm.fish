@@ -40,7 +40,10 @@ complete -c gotc-rpm -n '__fish_seen_subcommand_from abi' -l json -d 'print the 
 complete -c gotc-rpm -n '__fish_seen_subcommand_from abi' -F
 complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l config -s c -r -F -d 'configuration FILE the toolchains were packaged with (default: gotc\'s defaults)'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l root -x -a '(__fish_complete_directories)' -d 'install root DIR to check'
-complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l no-run -d 'do not run the toolchains\' go commands'
-complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l no-rpm -d 'do not verify the toolchains\' packages with rpm -V'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l no-run -d 'do not run the toolchains\' programs (go version, go env, each tool\'s -V=full)'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l run-root -d 'with a --root other than /, run its toolchains\' programs, confined (chroot, no network, as nobody)'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l no-rpm -d 'do not check the toolchains against the root\'s rpm database'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l dbpath -x -a '(__fish_complete_directories)' -d 'the root\'s rpm database DIR, a path in the root (default: the first of /usr/lib/sysimage/rpm, /var/lib/rpm and rpm\'s %_dbpath that holds one)'
+complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l cache -x -a '(__fish_complete_directories)' -d 'also check the Go build cache DIR (GOCACHE) with each toolchain of the running system: a fixed program built with it and with an empty cache must be the same'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from selfcheck' -l json -d 'print a JSON report instead of text'
 complete -c gotc-rpm -n '__fish_seen_subcommand_from help' -a 'build inspect verify diff abi selfcheck help version'

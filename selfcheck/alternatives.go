@@ -1,9 +1,10 @@
 package selfcheck
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path"
 	"slices"
 	"strings"
@@ -31,8 +32,8 @@ type group struct {
 func (ch *checker) readGroup(name string) (*group, error) {
 	for _, dir := range adminDirs {
 		p := dir + "/" + name
-		f, err := os.Open(ch.host(p))
-		if os.IsNotExist(err) {
+		f, err := ch.fs.Open(p)
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
@@ -93,7 +94,7 @@ func (ch *checker) checkAlternatives() {
 	}
 	for i := range g.Alternatives {
 		e := &g.Alternatives[i]
-		if _, err := os.Stat(ch.host(e.Path)); err != nil {
+		if _, err := ch.fs.Stat(e.Path); err != nil {
 			ch.add(findings.Error, "", e.Path, "registered with priority %d but missing: a dangling alternative", e.Priority)
 		}
 		goroot, ours := strings.CutSuffix(e.Path, suffix)
@@ -187,12 +188,13 @@ func (ch *checker) checkVersionedCommands() {
 
 // resolve follows the symlinks of p inside the root, as the kernel would
 // after a chroot, and returns the path they lead to, or "" when they
-// lead nowhere.
+// lead nowhere. Each link is read with the components before it resolved
+// inside the root too.
 func (ch *checker) resolve(p string) string {
 	for range 40 {
-		target, err := os.Readlink(ch.host(p))
+		target, err := ch.fs.Readlink(p)
 		if err != nil {
-			if _, err := os.Stat(ch.host(p)); err != nil {
+			if _, err := ch.fs.Stat(p); err != nil {
 				return ""
 			}
 			return p

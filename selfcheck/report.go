@@ -11,8 +11,8 @@ import (
 )
 
 // WriteText writes the report: one line per toolchain, one per finding
-// (level, toolchain or "-", path, message in aligned columns), and a
-// summary line.
+// (level, toolchain or "-", path, message in aligned columns), the rpm
+// database read, one line per check skipped, and a summary line.
 func (r *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	tw := tabwriter.NewWriter(bw, 0, 8, 2, ' ', 0)
@@ -36,6 +36,12 @@ func (r *Report) WriteText(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if r.RPMDB != "" {
+		fmt.Fprintf(bw, "rpm database %s\n", r.RPMDB)
+	}
+	for _, s := range r.Skipped {
+		fmt.Fprintf(bw, "not checked: %s\n", s)
+	}
 	mode := r.Mode
 	if mode == "" {
 		mode = "none"
@@ -51,6 +57,8 @@ type jsonReport struct {
 	Mode       string        `json:"mode"`
 	Toolchains []Toolchain   `json:"toolchains"`
 	Findings   []jsonFinding `json:"findings"`
+	RPMDB      string        `json:"rpmdb"`
+	Skipped    []string      `json:"skipped"`
 }
 
 type jsonFinding struct {
@@ -62,10 +70,13 @@ type jsonFinding struct {
 
 // MarshalJSON encodes the report as {"root", "mode", "toolchains": [{"dir",
 // "go_version", "registered", "priority", "selected"}...], "findings":
-// [{"level", "toolchain", "path", "message"}...]}; the lists are [] when
-// empty.
+// [{"level", "toolchain", "path", "message"}...], "rpmdb", "skipped":
+// [...]}; the lists are [] when empty.
 func (r Report) MarshalJSON() ([]byte, error) {
-	out := jsonReport{Root: r.Root, Mode: r.Mode, Toolchains: r.Toolchains, Findings: make([]jsonFinding, len(r.Findings))}
+	out := jsonReport{Root: r.Root, Mode: r.Mode, Toolchains: r.Toolchains, Findings: make([]jsonFinding, len(r.Findings)), RPMDB: r.RPMDB, Skipped: r.Skipped}
+	if out.Skipped == nil {
+		out.Skipped = []string{}
+	}
 	if out.Toolchains == nil {
 		out.Toolchains = []Toolchain{}
 	}

@@ -21,7 +21,9 @@ func TestReportFormats(t *testing.T) {
 			{Level: findings.Error, Subject: "go1.26.8", Path: g126 + "/go.env", Message: "says GOTOOLCHAIN=auto, want local"},
 			{Level: findings.Warning, Path: "/usr/bin/go", Message: "leads to /usr/lib/golang/bin/go, not a gotc toolchain"},
 		},
-		Counts: findings.Counts{Errors: 1, Warnings: 1},
+		RPMDB:   "/usr/lib/sysimage/rpm",
+		Skipped: []string{"the toolchains' programs were not run"},
+		Counts:  findings.Counts{Errors: 1, Warnings: 1},
 	}
 	var text bytes.Buffer
 	if err := r.WriteText(&text); err != nil {
@@ -31,6 +33,8 @@ func TestReportFormats(t *testing.T) {
 toolchain  /usr/libexec/go-toolchain/go1.27.3  go1.27.3                                   not registered
 error      go1.26.8                            /usr/libexec/go-toolchain/go1.26.8/go.env  says GOTOOLCHAIN=auto, want local
 warning    -                                   /usr/bin/go                                leads to /usr/lib/golang/bin/go, not a gotc toolchain
+rpm database /usr/lib/sysimage/rpm
+not checked: the toolchains' programs were not run
 2 toolchain(s) in /srv/root&co, alternatives mode auto: 1 error(s), 1 warning(s)
 `
 	if text.String() != want {
@@ -72,6 +76,10 @@ warning    -                                   /usr/bin/go                      
       "path": "/usr/bin/go",
       "message": "leads to /usr/lib/golang/bin/go, not a gotc toolchain"
     }
+  ],
+  "rpmdb": "/usr/lib/sysimage/rpm",
+  "skipped": [
+    "the toolchains' programs were not run"
   ]
 }
 `
@@ -80,7 +88,7 @@ warning    -                                   /usr/bin/go                      
 	}
 	js.Reset()
 	(&Report{Root: "/"}).WriteJSON(&js)
-	if want := "{\n  \"root\": \"/\",\n  \"mode\": \"\",\n  \"toolchains\": [],\n  \"findings\": []\n}\n"; js.String() != want {
+	if want := "{\n  \"root\": \"/\",\n  \"mode\": \"\",\n  \"toolchains\": [],\n  \"findings\": [],\n  \"rpmdb\": \"\",\n  \"skipped\": []\n}\n"; js.String() != want {
 		t.Errorf("empty json:\n%s\nwant:\n%s", js.String(), want)
 	}
 }

@@ -1,30 +1,23 @@
-// Package selfcheck checks the Go toolchains installed on a system (or
-// in an install root) the way gotc packages them: every toolchain
-// directory under layout.root is whole (VERSION, bin/go, bin/gofmt), its
-// go.env keeps GOTOOLCHAIN=local and the configured settings, its go
-// command runs and reports its own version and root; every toolchain is
-// registered with update-alternatives and nothing registered is gone;
-// /usr/bin/go, its followers and the versioned commands lead to one
-// installed toolchain, the best one when the group is in auto mode.
-//
-// It reads the alternatives state from the administrative files Fedora
-// (/var/lib/alternatives) and Debian (/var/lib/dpkg/alternatives) keep,
-// so it needs neither rpm nor root.
 package selfcheck
 
 import (
-	"bufio"
-	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/gotc-project/gotc/findings"
+	"github.com/gotc-project/gotc/internal/rootfs"
 	"github.com/gotc-project/gotc/toolchain"
 )
+
+// maxSmallFile bounds what is read of VERSION, go.env and the
+// alternatives state files.
+const maxSmallFile = 1 << 20
 
 // Toolchain is one installed toolchain.
 type Toolchain struct {
@@ -47,6 +40,11 @@ type Report struct {
 	Mode       string // the group's mode: auto, manual, or "" when unregistered
 	Toolchains []Toolchain
 	Findings   []findings.Finding
+	// RPMDB is the rpm database directory read, in the root; "" when
+	// none was.
+	RPMDB string
+	// Skipped says which checks did not run, and why.
+	Skipped []string
 	findings.Counts
 }
 
@@ -54,33 +52,100 @@ type Report struct {
 type Options struct {
 	// Root is the install root ("" or "/" for the running system).
 	Root string
-	// Run runs each toolchain's go command (go version, go env).
+	// Run runs each toolchain's programs: go version, go env and each
+	// tool's -V=full. In a root other than "/" it needs RunRoot too;
+	// without it those checks are skipped (Report.Skipped says so).
 	Run bool
-	// RPM is the rpm command that verifies the packages owning the
-	// toolchains (rpm -V) with the root's database; "" skips it.
+	// RunRoot lets Run run the programs of a root other than "/",
+	// confined to it (see the package documentation). Check fails with
+	// a *ConfineError when this machine cannot confine them.
+	RunRoot bool
+	// RPM is this machine's rpm command, which reads a copy of the root's
+	// rpm database; "" skips the checks against packages.
 	RPM string
+	// DBPath is the root's rpm database directory, a path in the root;
+	// "" looks in DBPaths and at this machine's rpm's %_dbpath.
+	DBPath string
+	// Cache is a Go build cache (GOCACHE) to check: each toolchain
+	// builds a fixed program with it and with an empty cache, and the
+	// binaries must be equal. It needs Root "/" and Run. The check adds
+	// the program's entries to the cache.
+	Cache string
+	// TempDir holds the scratch files: the copy of the rpm database, the
+	// empty build cache and the built programs (os.TempDir() when "").
+	TempDir string
 }
 
+// UsageError reports options that do not go together.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
 // Check checks the toolchains of configuration c installed under
-// opt.Root.
+// opt.Root. The error is a *UsageError for options that do not go
+// together, a *ConfineError when RunRoot cannot be honoured, or an
+// unusable root or rpm database; problems of the root are findings.
 func Check(c *toolchain.Config, opt Options) (*Report, error) {
 	root := opt.Root
 	if root == "" {
 		root = "/"
 	}
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	host := root == "/"
+	if opt.Cache != "" && (!host || !opt.Run) {
+		return nil, &UsageError{"checking a build cache needs the running system's toolchains (root /) and running them"}
+	}
+	if opt.Cache != "" {
+		if opt.Cache, err = filepath.Abs(opt.Cache); err != nil {
+			return nil, err
+		}
+	}
+	rfs, err := rootfs.Open(root)
+	if err != nil {
+		return nil, fmt.Errorf("opening the root: %w", err)
+	}
+	defer rfs.Close()
+	tmp, err := os.MkdirTemp(opt.TempDir, "gotc-selfcheck-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
 	r := &Report{Root: root}
-	ch := &checker{c: c, root: root, report: r, run: opt.Run}
+	ch := &checker{c: c, root: root, fs: rfs, report: r}
+	ch.runs = opt.Run && (host || opt.RunRoot)
+	ch.run = &runner{fs: rfs, confined: !host, home: tmp}
+	switch {
+	case !opt.Run:
+	case !ch.runs:
+		r.Skipped = append(r.Skipped, "the toolchains' programs were not run: they belong to "+root+", not to this system (selfcheck --run-root runs them, confined)")
+	case !host:
+		r.Skipped = append(r.Skipped, "go env GOROOT is not compared: a confined go command is given its GOROOT")
+	}
 	if err := ch.findToolchains(); err != nil {
 		return nil, err
 	}
+	if opt.RPM != "" {
+		if len(r.Toolchains) > 0 {
+			if err := ch.checkRPM(opt.RPM, opt.DBPath, tmp); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		r.Skipped = append(r.Skipped, "no rpm: nothing was verified against the packages")
+	}
 	for i := range r.Toolchains {
-		ch.checkToolchain(&r.Toolchains[i])
+		if err := ch.checkToolchain(&r.Toolchains[i]); err != nil {
+			return nil, err
+		}
+		if opt.Cache != "" {
+			ch.checkCache(&r.Toolchains[i], path.Base(r.Toolchains[i].Dir), opt.Cache, tmp)
+		}
 	}
 	ch.checkAlternatives()
 	ch.checkVersionedCommands()
-	if opt.RPM != "" {
-		ch.checkRPM(opt.RPM)
-	}
 	r.Findings = findings.Sort(r.Findings, nil)
 	r.Counts = findings.Count(r.Findings)
 	return r, nil
@@ -90,23 +155,23 @@ func Check(c *toolchain.Config, opt Options) (*Report, error) {
 type checker struct {
 	c      *toolchain.Config
 	root   string
+	fs     *rootfs.FS
 	report *Report
-	run    bool
+	run    *runner
+	runs   bool   // the toolchains' programs may run
+	db     *rpmDB // nil without rpm or database
 }
 
 func (ch *checker) add(l findings.Level, tc, p, format string, args ...any) {
 	ch.report.Findings = append(ch.report.Findings, findings.Newf(l, "", tc, p, format, args...))
 }
 
-// host is where path p of the checked root is on this machine.
-func (ch *checker) host(p string) string { return filepath.Join(ch.root, filepath.FromSlash(p)) }
-
 // findToolchains lists the directories under layout.root whose names
 // layout.dir can produce.
 func (ch *checker) findToolchains() error {
 	pattern := strings.NewReplacer("{version}", "*", "{series}", "*").Replace(ch.c.Layout.Dir)
-	entries, err := os.ReadDir(ch.host(ch.c.Layout.Root))
-	if os.IsNotExist(err) {
+	_, entries, err := ch.fs.ReadDir(ch.c.Layout.Root)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
@@ -126,59 +191,65 @@ func (ch *checker) findToolchains() error {
 	return nil
 }
 
-// checkToolchain checks one toolchain directory.
-func (ch *checker) checkToolchain(t *Toolchain) {
+// checkToolchain checks one toolchain directory. The error is a
+// *ConfineError.
+func (ch *checker) checkToolchain(t *Toolchain) error {
 	name := path.Base(t.Dir)
-	version, err := readFirstLine(ch.host(t.Dir + "/VERSION"))
+	data, err := ch.fs.ReadFile(t.Dir+"/VERSION", maxSmallFile)
+	version, _, _ := strings.Cut(string(data), "\n")
+	version = strings.TrimSpace(version)
+	if err == nil && version == "" {
+		err = errors.New("empty")
+	}
 	if err != nil {
 		ch.add(findings.Error, name, t.Dir+"/VERSION", "unreadable: %v", err)
-		return
+		return nil
 	}
 	t.GoVersion = version
 	v, err := toolchain.ParseVersion(strings.TrimPrefix(version, "go"))
 	if err != nil {
 		ch.add(findings.Error, name, t.Dir+"/VERSION", "%q is not a Go release", version)
-		return
+		return nil
 	}
 	want := strings.NewReplacer("{version}", v.String(), "{series}", v.Series()).Replace(ch.c.Layout.Dir)
 	if want != name {
 		ch.add(findings.Error, name, t.Dir, "holds %s, which belongs in %s", version, path.Join(ch.c.Layout.Root, want))
 	}
+	goOK := true
 	for _, cmd := range []string{"bin/go", "bin/gofmt"} {
-		info, err := os.Stat(ch.host(t.Dir + "/" + cmd))
+		info, err := ch.fs.Stat(t.Dir + "/" + cmd)
 		switch {
 		case err != nil:
 			ch.add(findings.Error, name, t.Dir+"/"+cmd, "missing")
 		case !info.Mode().IsRegular() || info.Mode().Perm()&0o111 == 0:
 			ch.add(findings.Error, name, t.Dir+"/"+cmd, "not an executable file (%v)", info.Mode())
+		default:
+			continue
 		}
+		goOK = goOK && cmd != "bin/go"
 	}
 	ch.checkGoEnv(t, name)
-	if ch.run {
-		ch.runGo(t, name)
+	if ch.runs && goOK {
+		if err := ch.runGo(t, name); err != nil {
+			return err
+		}
 	}
+	ch.checkTools(t, name)
+	return nil
 }
 
-// checkGoEnv checks go.env says GOTOOLCHAIN=local and the configured
-// settings; the go command takes the last line for a key.
+// checkGoEnv checks go.env says the configured GOTOOLCHAIN (local unless
+// go_env chooses path or local+path) and the other configured settings, read as the go command reads its GOROOT/go.env: lines whose
+// first byte is not A-Z or that have no "=" are ignored, nothing is
+// trimmed, and the first line for a key wins.
 func (ch *checker) checkGoEnv(t *Toolchain, name string) {
 	p := t.Dir + "/go.env"
-	data, err := os.ReadFile(ch.host(p))
+	data, err := ch.fs.ReadFile(p, maxSmallFile)
 	if err != nil {
 		ch.add(findings.Error, name, p, "unreadable: %v", err)
 		return
 	}
-	got := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if k, v, ok := strings.Cut(line, "="); ok {
-			got[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
+	got := parseGoEnv(data)
 	for _, kv := range ch.c.GoEnvSettings() {
 		if v, ok := got[kv[0]]; !ok {
 			ch.add(findings.Error, name, p, "no %s setting, want %s=%s", kv[0], kv[0], kv[1])
@@ -188,73 +259,70 @@ func (ch *checker) checkGoEnv(t *Toolchain, name string) {
 	}
 }
 
-// runGo runs the toolchain's go command: it must report the version in
-// VERSION, its own root as GOROOT and GOTOOLCHAIN=local.
-func (ch *checker) runGo(t *Toolchain, name string) {
-	goCmd := ch.host(t.Dir + "/bin/go")
-	if _, err := os.Stat(goCmd); err != nil {
-		return // reported as missing
+// parseGoEnv reads a GOROOT/go.env file the way the go command does.
+func parseGoEnv(data []byte) map[string]string {
+	got := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || line[0] < 'A' || line[0] > 'Z' {
+			continue
+		}
+		if _, seen := got[k]; !seen {
+			got[k] = v
+		}
 	}
-	env := []string{"HOME=" + os.TempDir(), "GOENV=off", "PATH=/usr/bin:/bin", "GOFLAGS=", "GOTOOLCHAIN=", "GOROOT="}
-	out, err := command(goCmd, env, "version")
+	return got
+}
+
+// goEnv is what the toolchain's programs get on top of runner.baseEnv: a
+// confined go command cannot find its own root (there is no /proc in
+// the chroot), so it is given it.
+func (ch *checker) goEnv(t *Toolchain) []string {
+	if ch.run.confined {
+		return []string{"GOROOT=" + t.Dir}
+	}
+	return nil
+}
+
+// runGo runs the toolchain's go command: it must report the version in
+// VERSION, its own root as GOROOT (not compared when confined, where it
+// is given) and the configured GOTOOLCHAIN. The error is a *ConfineError.
+func (ch *checker) runGo(t *Toolchain, name string) error {
+	goCmd := t.Dir + "/bin/go"
+	env := ch.goEnv(t)
+	out, err := ch.run.output(goCmd, "", env, runTimeout, "version")
+	var ce *ConfineError
+	if errors.As(err, &ce) {
+		return err
+	}
 	if err != nil {
-		ch.add(findings.Error, name, t.Dir+"/bin/go", "go version failed: %v", err)
-		return
+		ch.add(findings.Error, name, goCmd, "go version failed: %v", err)
+		return nil
 	}
 	if f := strings.Fields(out); len(f) < 3 || f[2] != t.GoVersion {
-		ch.add(findings.Error, name, t.Dir+"/bin/go", "go version printed %q, but VERSION says %s", strings.TrimSpace(out), t.GoVersion)
+		ch.add(findings.Error, name, goCmd, "go version printed %q, but VERSION says %s", strings.TrimSpace(out), t.GoVersion)
 	}
-	out, err = command(goCmd, env, "env", "GOROOT", "GOTOOLCHAIN")
+	out, err = ch.run.output(goCmd, "", env, runTimeout, "env", "GOROOT", "GOTOOLCHAIN")
 	if err != nil {
-		ch.add(findings.Error, name, t.Dir+"/bin/go", "go env failed: %v", err)
-		return
+		ch.add(findings.Error, name, goCmd, "go env failed: %v", err)
+		return nil
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 2 {
-		ch.add(findings.Error, name, t.Dir+"/bin/go", "go env printed %q", out)
-		return
+		ch.add(findings.Error, name, goCmd, "go env printed %q", out)
+		return nil
 	}
-	if want := ch.host(t.Dir); filepath.Clean(lines[0]) != want {
-		ch.add(findings.Error, name, t.Dir+"/bin/go", "go env GOROOT is %s, want %s", lines[0], want)
+	if want, err := ch.fs.Resolve(t.Dir, true); !ch.run.confined && err == nil && filepath.Clean(lines[0]) != ch.fs.Host(want) {
+		ch.add(findings.Error, name, goCmd, "go env GOROOT is %s, want %s", lines[0], ch.fs.Host(want))
 	}
-	if lines[1] != "local" {
-		ch.add(findings.Error, name, t.Dir+"/bin/go", "go env GOTOOLCHAIN is %s: this toolchain may download another one", lines[1])
-	}
-}
-
-// command runs name with args in a clean environment and returns its
-// standard output.
-func command(name string, env []string, args ...string) (string, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Env = env
-	cmd.Dir = os.TempDir()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			return "", fmt.Errorf("%w: %s", err, firstLine(msg))
+	if want := ch.c.GoToolchain(); lines[1] != want {
+		why := ""
+		if !slices.Contains(toolchain.NoDownloadGoToolchains, lines[1]) {
+			why = ": this toolchain may download another one"
 		}
-		return "", err
+		ch.add(findings.Error, name, goCmd, "go env GOTOOLCHAIN is %s, want the configured %s%s", lines[1], want, why)
 	}
-	return string(out), nil
-}
-
-// readFirstLine reads the first line of a small file.
-func readFirstLine(p string) (string, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	if sc.Scan() {
-		return strings.TrimSpace(sc.Text()), nil
-	}
-	if err := sc.Err(); err != nil {
-		return "", err
-	}
-	return "", fmt.Errorf("empty")
+	return nil
 }
 
 func firstLine(s string) string {

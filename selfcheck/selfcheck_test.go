@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -13,80 +14,40 @@ import (
 	"github.com/gotc-project/gotc/toolchain"
 )
 
-// fakeRoot lays out an install root as dnf leaves it with go1.26.8 and
-// go1.27.3 installed and 1.27.3 selected in auto mode. The go commands
-// are shell scripts that answer `go version` and `go env` the way the
-// real ones do.
-func fakeRoot(t *testing.T) string {
-	t.Helper()
-	root := t.TempDir()
-	write := func(p, content string, mode os.FileMode) {
-		t.Helper()
-		full := filepath.Join(root, p)
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		if err := os.WriteFile(full, []byte(content), mode); err != nil {
-			t.Fatal(err)
-		}
-	}
-	link := func(p, target string) {
-		t.Helper()
-		full := filepath.Join(root, p)
-		os.MkdirAll(filepath.Dir(full), 0o755)
-		os.Remove(full)
-		if err := os.Symlink(target, full); err != nil {
-			t.Fatal(err)
-		}
-	}
-	admin := "auto\n/usr/bin/go\ngofmt\n/usr/bin/gofmt\ngo-toolchain-current\n/usr/libexec/go-toolchain/current\n\n"
-	for _, v := range []struct{ version, series, prio string }{{"1.26.8", "1.26", "12608"}, {"1.27.3", "1.27", "12703"}} {
-		goroot := "/usr/libexec/go-toolchain/go" + v.version
-		write(goroot+"/VERSION", "go"+v.version+"\ntime 2026-11-01T00:00:00Z\n", 0o644)
-		write(goroot+"/go.env", "GOPROXY=https://proxy.golang.org,direct\nGOTOOLCHAIN=local\n", 0o644)
-		script := fmt.Sprintf(`#!/bin/sh
-dir=$(cd "$(dirname "$0")/.." && pwd)
-case "$1" in
-version) echo "go version go%s linux/amd64" ;;
-env) echo "$dir"; sed -n 's/^GOTOOLCHAIN=//p' "$dir/go.env" | tail -1 ;;
-esac
-`, v.version)
-		write(goroot+"/bin/go", script, 0o755)
-		write(goroot+"/bin/gofmt", "#!/bin/sh\n", 0o755)
-		link("/usr/bin/go"+v.series, "../libexec/go-toolchain/go"+v.version+"/bin/go")
-		link("/usr/bin/gofmt"+v.series, "../libexec/go-toolchain/go"+v.version+"/bin/gofmt")
-		admin += goroot + "/bin/go\n" + v.prio + "\n" + goroot + "/bin/gofmt\n" + goroot + "\n"
-	}
-	write("/var/lib/dpkg/alternatives/go", admin+"\n", 0o644)
-	link("/usr/bin/go", "/etc/alternatives/go")
-	link("/usr/bin/gofmt", "/etc/alternatives/gofmt")
-	link("/usr/libexec/go-toolchain/current", "/etc/alternatives/go-toolchain-current")
-	link("/etc/alternatives/go", "/usr/libexec/go-toolchain/go1.27.3/bin/go")
-	link("/etc/alternatives/gofmt", "/usr/libexec/go-toolchain/go1.27.3/bin/gofmt")
-	link("/etc/alternatives/go-toolchain-current", "/usr/libexec/go-toolchain/go1.27.3")
-	return root
-}
+// confinedRun runs the toolchains of a scratch root: they are real.
+var confinedRun = Options{Run: true, RunRoot: true}
 
+func withRoot(o Options, root string) Options { o.Root = root; return o }
+
+// TestCheckClean checks a root laid out as dnf leaves it, running its
+// real go commands and tools confined.
 func TestCheckClean(t *testing.T) {
-	root := fakeRoot(t)
-	rep, err := Check(toolchain.Defaults(), Options{Root: root, Run: true})
+	root, older, newer := fakeRoot(t)
+	rep, err := Check(toolchain.Defaults(), withRoot(confinedRun, root))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.Findings) != 0 {
-		t.Fatalf("findings on a clean root: %+v", rep.Findings)
+		t.Fatalf("findings on a clean root:\n%s", describe(rep.Findings))
 	}
 	if len(rep.Toolchains) != 2 || rep.Mode != "auto" {
 		t.Fatalf("report %+v", rep)
 	}
 	sel := rep.Toolchains[1]
-	if sel.GoVersion != "go1.27.3" || !sel.Selected || !sel.Registered || sel.Priority != 12703 || rep.Toolchains[0].Selected {
+	if sel.GoVersion != newer.version || !sel.Selected || !sel.Registered || sel.Priority != newer.prio() || rep.Toolchains[0].Selected || rep.Toolchains[0].GoVersion != older.version {
 		t.Errorf("toolchains %+v", rep.Toolchains)
 	}
 }
 
 func TestCheckFindings(t *testing.T) {
-	const g126, g127 = "/usr/libexec/go-toolchain/go1.26.8", "/usr/libexec/go-toolchain/go1.27.3"
+	older, newer := releases(t)
+	g1, g2 := older.dir(), newer.dir()
+	other := fmt.Sprintf("go%d.%d.%d", older.v.Major, older.v.Minor, older.v.Patch+1)
 	edit := func(p, content string) func(string) error {
-		return func(root string) error { return os.WriteFile(filepath.Join(root, p), []byte(content), 0o644) }
+		return func(root string) error {
+			os.Remove(filepath.Join(root, p))
+			return os.WriteFile(filepath.Join(root, p), []byte(content), 0o644)
+		}
 	}
 	relink := func(p, target string) func(string) error {
 		return func(root string) error {
@@ -97,47 +58,66 @@ func TestCheckFindings(t *testing.T) {
 	remove := func(p string) func(string) error {
 		return func(root string) error { return os.RemoveAll(filepath.Join(root, p)) }
 	}
+	admin := func(entries string) string {
+		return "auto\n/usr/bin/go\ngofmt\n/usr/bin/gofmt\ngo-toolchain-current\n/usr/libexec/go-toolchain/current\n\n" + entries + "\n"
+	}
 	tests := []struct {
 		name   string
 		damage func(root string) error
 		path   string
 		want   string
 	}{
-		{"go.env auto", edit(g126+"/go.env", "GOTOOLCHAIN=auto\n"), g126 + "/go.env", "says GOTOOLCHAIN=auto, want local"},
-		{"go.env without GOTOOLCHAIN", edit(g126+"/go.env", "GOPROXY=direct\n"), g126 + "/go.env", "no GOTOOLCHAIN setting"},
-		{"go env disagrees", edit(g127+"/go.env", "GOTOOLCHAIN=local\nGOTOOLCHAIN=auto\n"), g127 + "/bin/go", "go env GOTOOLCHAIN is auto"},
-		{"missing gofmt", remove(g126 + "/bin/gofmt"), g126 + "/bin/gofmt", "missing"},
-		{"gofmt not executable", func(root string) error { return os.Chmod(filepath.Join(root, g126, "bin/gofmt"), 0o644) }, g126 + "/bin/gofmt", "not an executable file"},
-		{"VERSION of another release", edit(g126+"/VERSION", "go1.26.7\n"), g126, "holds go1.26.7, which belongs in /usr/libexec/go-toolchain/go1.26.7"},
-		{"go version disagrees", edit(g126+"/VERSION", "go1.26.7\n"), g126 + "/bin/go", `go version printed "go version go1.26.8 linux/amd64", but VERSION says go1.26.7`},
-		{"dangling alternative", remove(g126), g126 + "/bin/go", "registered with priority 12608 but missing"},
+		{"go.env auto", edit(g1+"/go.env", "GOTOOLCHAIN=auto\n"), g1 + "/go.env", "says GOTOOLCHAIN=auto, want local"},
+		{"go.env without GOTOOLCHAIN", edit(g1+"/go.env", "GOPROXY=direct\n"), g1 + "/go.env", "no GOTOOLCHAIN setting"},
+		{"go env says auto", edit(g2+"/go.env", "GOTOOLCHAIN=auto\nGOTOOLCHAIN=local\n"), g2 + "/bin/go", "go env GOTOOLCHAIN is auto"},
+		{"the first line wins", edit(g2+"/go.env", "GOTOOLCHAIN=auto\nGOTOOLCHAIN=local\n"), g2 + "/go.env", "says GOTOOLCHAIN=auto, want local"},
+		{"missing gofmt", remove(g1 + "/bin/gofmt"), g1 + "/bin/gofmt", "missing"},
+		{"gofmt not executable", func(root string) error { return os.Chmod(filepath.Join(root, g1, "bin/gofmt"), 0o644) }, g1 + "/bin/gofmt", "not an executable file"},
+		{"VERSION of another release", edit(g1+"/VERSION", other+"\n"), g1, "holds " + other + ", which belongs in /usr/libexec/go-toolchain/" + other},
+		{"go version disagrees", edit(g1+"/VERSION", other+"\n"), g1 + "/bin/go", fmt.Sprintf(`go version printed "go version %s %s/%s", but VERSION says %s`, older.version, runtime.GOOS, runtime.GOARCH, other)},
+		{"dangling alternative", remove(g1), g1 + "/bin/go", fmt.Sprintf("registered with priority %d but missing", older.prio())},
 		{"unregistered toolchain", func(root string) error {
-			return copyTree(filepath.Join(root, g126), filepath.Join(root, "/usr/libexec/go-toolchain/go1.25.1"), "go1.25.1")
+			return copyTree(filepath.Join(root, g1), filepath.Join(root, "/usr/libexec/go-toolchain/go1.25.1"), "go1.25.1")
 		}, "/usr/libexec/go-toolchain/go1.25.1", "not registered in alternatives group go"},
-		{"mixed follower", relink("/etc/alternatives/gofmt", g126+"/bin/gofmt"), "/usr/bin/gofmt", "leads to \"" + g126 + "/bin/gofmt\", but /usr/bin/go leads to"},
+		{"mixed follower", relink("/etc/alternatives/gofmt", g1+"/bin/gofmt"), "/usr/bin/gofmt", "leads to \"" + g1 + "/bin/gofmt\", but /usr/bin/go leads to"},
 		{"not the best in auto mode", func(root string) error {
-			if err := relink("/etc/alternatives/go", g126+"/bin/go")(root); err != nil {
+			if err := relink("/etc/alternatives/go", g1+"/bin/go")(root); err != nil {
 				return err
 			}
-			if err := relink("/etc/alternatives/gofmt", g126+"/bin/gofmt")(root); err != nil {
+			if err := relink("/etc/alternatives/gofmt", g1+"/bin/gofmt")(root); err != nil {
 				return err
 			}
-			return relink("/etc/alternatives/go-toolchain-current", g126)(root)
-		}, "/usr/bin/go", "auto mode but leads to " + g126 + "/bin/go, not to " + g127 + "/bin/go"},
+			return relink("/etc/alternatives/go-toolchain-current", g1)(root)
+		}, "/usr/bin/go", "auto mode but leads to " + g1 + "/bin/go, not to " + g2 + "/bin/go"},
 		{"go leads nowhere", relink("/etc/alternatives/go", "/nonexistent/go"), "/usr/bin/go", "leads nowhere"},
-		{"versioned command dangles", relink("/usr/bin/go1.26", "../libexec/go-toolchain/go1.26.1/bin/go"), "/usr/bin/go1.26", "leads to \"\""},
+		{"versioned command dangles", relink("/usr/bin/go"+older.series(), "../libexec/go-toolchain/"+other+"/bin/go"), "/usr/bin/go" + older.series(), "leads to \"\""},
 		{"no group", remove("/var/lib/dpkg/alternatives/go"), "/var/lib/alternatives/go", "no alternatives group go"},
-		{"corrupt group", edit("/var/lib/dpkg/alternatives/go", "auto\n/usr/bin/go\n\n"+g126+"/bin/go\nhigh\n"), "", "numeric priority expected in /var/lib/dpkg/alternatives/go; unexpected line in /var/lib/dpkg/alternatives/go: high"},
-		{"follower registered wrong", edit("/var/lib/dpkg/alternatives/go", "auto\n/usr/bin/go\ngofmt\n/usr/bin/gofmt\ngo-toolchain-current\n/usr/libexec/go-toolchain/current\n\n"+
-			g126+"/bin/go\n12608\n"+g127+"/bin/gofmt\n"+g126+"\n"+g127+"/bin/go\n12703\n"+g127+"/bin/gofmt\n"+g127+"\n\n"), g126 + "/bin/go", "follower gofmt registered as"},
+		{"corrupt group", edit("/var/lib/dpkg/alternatives/go", "auto\n/usr/bin/go\n\n"+g1+"/bin/go\nhigh\n"), "", "numeric priority expected in /var/lib/dpkg/alternatives/go; unexpected line in /var/lib/dpkg/alternatives/go: high"},
+		{"follower registered wrong", edit("/var/lib/dpkg/alternatives/go", admin(fmt.Sprintf("%s/bin/go\n%d\n%s/bin/gofmt\n%s\n%s/bin/go\n%d\n%s/bin/gofmt\n%s\n", g1, older.prio(), g2, g1, g2, newer.prio(), g2, g2))), g1 + "/bin/go", "follower gofmt registered as"},
+		{"a tool of the other release", func(root string) error {
+			os.Remove(filepath.Join(root, g1, toolDir, "compile"))
+			return os.Link(filepath.Join(newer.goroot, toolDir, "compile"), filepath.Join(root, g1, toolDir, "compile"))
+		}, g1 + "/" + toolDir + "/compile", "compile -V=full reports " + newer.version + ", VERSION says " + older.version + ": a tool of another release; fix: reinstall"},
+		{"gofmt of the other release", func(root string) error {
+			os.Remove(filepath.Join(root, g2, "bin/gofmt"))
+			return os.Link(filepath.Join(older.goroot, "bin/gofmt"), filepath.Join(root, g2, "bin/gofmt"))
+		}, g2 + "/bin/gofmt", "built by " + older.version + ", VERSION says " + newer.version},
+		{"a tool that is not a Go program", func(root string) error {
+			os.Remove(filepath.Join(root, g2, toolDir, "link"))
+			return os.WriteFile(filepath.Join(root, g2, toolDir, "link"), []byte("#!/bin/sh\n"), 0o755)
+		}, g2 + "/" + toolDir + "/link", "not a Go executable"},
+		{"a tool that is not executable", func(root string) error {
+			copyFile(t, filepath.Join(newer.goroot, toolDir, "vet"), filepath.Join(root, g2, toolDir, "vet"), 0o644) // a copy: never chmod a hard link
+			return nil
+		}, g2 + "/" + toolDir + "/vet", "not an executable file"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			root := fakeRoot(t)
+			root, _, _ := fakeRoot(t)
 			if err := tc.damage(root); err != nil {
 				t.Fatal(err)
 			}
-			rep, err := Check(toolchain.Defaults(), Options{Root: root, Run: true})
+			rep, err := Check(toolchain.Defaults(), withRoot(confinedRun, root))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,6 +128,18 @@ func TestCheckFindings(t *testing.T) {
 			}
 			t.Errorf("no error at %s saying %q; findings:\n%s", tc.path, tc.want, describe(rep.Findings))
 		})
+	}
+}
+
+// TestParseGoEnv pins how go.env is read, as the go command reads its
+// GOROOT/go.env (cmd/go/internal/cfg readEnvFile): the first line for a
+// key wins, comments and lines not starting with A-Z are skipped, and
+// nothing is trimmed.
+func TestParseGoEnv(t *testing.T) {
+	got := parseGoEnv([]byte("# comment\nGOTOOLCHAIN=auto\nGOTOOLCHAIN=local\n goproxy=x\nGOPROXY=direct \nGOSUMDB\n\nGOFLAGS=-mod=mod=x"))
+	want := map[string]string{"GOTOOLCHAIN": "auto", "GOPROXY": "direct ", "GOFLAGS": "-mod=mod=x"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("parseGoEnv = %v, want %v", got, want)
 	}
 }
 
@@ -182,8 +174,8 @@ func copyTree(from, to, version string) error {
 	return os.WriteFile(filepath.Join(to, "VERSION"), []byte(version+"\n"), 0o644)
 }
 
-// FuzzParseGroup feeds arbitrary state files to the parser: it must
-// return a group or an error, never panic, and every alternative it
+// FuzzParseGroup feeds arbitrary administrative files to the parser: it
+// must return a group or an error, never panic, and every alternative it
 // returns has one path per follower.
 func FuzzParseGroup(f *testing.F) {
 	f.Add([]byte("auto\n/usr/bin/go\ngofmt\n/usr/bin/gofmt\n\n/usr/libexec/go-toolchain/go1.26.8/bin/go\n12608\n/usr/libexec/go-toolchain/go1.26.8/bin/gofmt\n\n"))
@@ -203,101 +195,24 @@ func FuzzParseGroup(f *testing.F) {
 	})
 }
 
-func TestParseVerifyLine(t *testing.T) {
-	tests := []struct{ line, attrs, file string }{
-		{"S.5....T.  c /etc/x.conf", "size, digest, mtime changed", "/etc/x.conf"},
-		{"S.5....T.    /usr/libexec/go-toolchain/go1.26.8/go.env", "size, digest, mtime changed", "/usr/libexec/go-toolchain/go1.26.8/go.env"},
-		{".M.......    /usr/bin/go1.26", "mode changed", "/usr/bin/go1.26"},
-		{"missing     /usr/libexec/go-toolchain/go1.26.8/bin/gofmt", "missing", "/usr/libexec/go-toolchain/go1.26.8/bin/gofmt"},
-		{"missing   d /usr/share/doc/x", "missing", "/usr/share/doc/x"},
-		{"error: no such package", "", ""},
-		{"......... /x", "", ""},
-	}
-	for _, tc := range tests {
-		attrs, file, ok := parseVerifyLine(tc.line)
-		if attrs != tc.attrs || file != tc.file || ok != (tc.attrs != "") {
-			t.Errorf("%q: %q %q %v, want %q %q", tc.line, attrs, file, ok, tc.attrs, tc.file)
-		}
-	}
-}
-
-// TestCheckRPMUnowned runs real rpm on a root without an rpm database:
-// every toolchain is reported as owned by no package.
-func TestCheckRPMUnowned(t *testing.T) {
-	rpm := testenv.NeedTool(t, "rpm")
-	root := fakeRoot(t)
-	rep, err := Check(toolchain.Defaults(), Options{Root: root, RPM: rpm})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Errors != 0 || rep.Warnings != 2 {
-		t.Fatalf("findings: %s", describe(rep.Findings))
-	}
-	for _, f := range rep.Findings {
-		if !strings.Contains(f.Message, "no package in the rpm database owns it") {
-			t.Errorf("finding %+v", f)
-		}
-	}
-}
-
-// TestCheckRPMBroken gives Check an rpm that cannot answer — a script
-// exiting 127 as a shell does for a missing library, a file that is not
-// executable, and an rpm whose queries work but whose rpm -V dies:
-// nothing is verified, and the report must say so with errors rather
-// than look clean.
-func TestCheckRPMBroken(t *testing.T) {
-	dir := t.TempDir()
-	const noLib = "echo 'rpm: error while loading shared libraries: librpm.so.9' >&2; exit 127"
-	for _, tc := range []struct {
-		name, script string
-		mode         os.FileMode
-		errors       int
-		want         string
-	}{
-		{"exits 127", noLib, 0o755, 2, "rpm -qf cannot tell which package owns it: exit status 127: rpm: error while loading shared libraries"},
-		{"not executable", "exit 0", 0o644, 2, "rpm -qf cannot tell which package owns it: fork/exec"},
-		{"rpm -V exits 127", `case "$3" in -qf) echo go-toolchain-1.26;; *) ` + noLib + `;; esac`, 0o755, 1, "rpm -V go-toolchain-1.26 could not run: exit status 127"},
-		{"rpm -V killed", `case "$3" in -qf) echo go-toolchain-1.26;; *) kill -9 $$;; esac`, 0o755, 1, "rpm -V go-toolchain-1.26 could not run: signal: killed"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			rpm := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-"))
-			if err := os.WriteFile(rpm, []byte("#!/bin/sh\n"+tc.script+"\n"), tc.mode); err != nil {
-				t.Fatal(err)
-			}
-			rep, err := Check(toolchain.Defaults(), Options{Root: fakeRoot(t), RPM: rpm})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if rep.Errors != tc.errors || rep.Warnings != 0 {
-				t.Fatalf("want %d errors; findings:\n%s", tc.errors, describe(rep.Findings))
-			}
-			for _, f := range rep.Findings {
-				if !strings.Contains(f.Message, tc.want) {
-					t.Errorf("finding %+v, want %q", f, tc.want)
-				}
-			}
-		})
-	}
-}
-
 // fedoraRoot is fakeRoot with Fedora's alternatives instead of
 // Debian's: the test double of Fedora's program registers both
 // toolchains, so the state file in /var/lib/alternatives is byte for
 // byte what alternatives.c writes.
-func fedoraRoot(t *testing.T) string {
+func fedoraRoot(t *testing.T) (root string, older, newer release) {
 	t.Helper()
-	root := fakeRoot(t)
+	root, older, newer = fakeRoot(t)
 	for _, p := range []string{"/var/lib/dpkg", "/usr/bin/go", "/usr/bin/gofmt", "/usr/libexec/go-toolchain/current",
 		"/etc/alternatives/go", "/etc/alternatives/gofmt", "/etc/alternatives/go-toolchain-current"} {
 		os.RemoveAll(filepath.Join(root, p))
 	}
-	for _, v := range []struct{ version, prio string }{{"1.26.8", "12608"}, {"1.27.3", "12703"}} {
-		g := "/usr/libexec/go-toolchain/go" + v.version
-		alternatives(t, root, "--install", "/usr/bin/go", "go", g+"/bin/go", v.prio,
+	for _, r := range []release{older, newer} {
+		g := r.dir()
+		alternatives(t, root, "--install", "/usr/bin/go", "go", g+"/bin/go", fmt.Sprint(r.prio()),
 			"--slave", "/usr/bin/gofmt", "gofmt", g+"/bin/gofmt",
 			"--slave", "/usr/libexec/go-toolchain/current", "go-toolchain-current", g)
 	}
-	return root
+	return root, older, newer
 }
 
 // alternatives runs the test double of Fedora's alternatives in root.
@@ -314,10 +229,10 @@ func alternatives(t *testing.T, root string, args ...string) {
 // when a family and an initscript (which Debian's format lacks) are on
 // the priority line of a toolchain registered with another priority.
 func TestCheckFedora(t *testing.T) {
-	root := fedoraRoot(t)
+	root, older, newer := fedoraRoot(t)
 	check := func(mode string) *Report {
 		t.Helper()
-		rep, err := Check(toolchain.Defaults(), Options{Root: root, Run: true})
+		rep, err := Check(toolchain.Defaults(), Options{Root: root})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -326,18 +241,18 @@ func TestCheckFedora(t *testing.T) {
 		}
 		return rep
 	}
-	if rep := check("auto"); len(rep.Findings) != 0 || !rep.Toolchains[1].Selected || rep.Toolchains[1].Priority != 12703 {
+	if rep := check("auto"); len(rep.Findings) != 0 || !rep.Toolchains[1].Selected || rep.Toolchains[1].Priority != newer.prio() {
 		t.Errorf("auto mode: %+v\n%s", rep.Toolchains, describe(rep.Findings))
 	}
-	alternatives(t, root, "--set", "go", "/usr/libexec/go-toolchain/go1.26.8/bin/go")
+	alternatives(t, root, "--set", "go", older.dir()+"/bin/go")
 	if rep := check("manual"); len(rep.Findings) != 0 || !rep.Toolchains[0].Selected {
 		t.Errorf("manual mode: %+v\n%s", rep.Toolchains, describe(rep.Findings))
 	}
-	alternatives(t, root, "--install", "/usr/bin/go", "go", "/usr/libexec/go-toolchain/go1.26.8/bin/go", "99", "--family", "go1.26", "--initscript", "none",
-		"--slave", "/usr/bin/gofmt", "gofmt", "/usr/libexec/go-toolchain/go1.26.8/bin/gofmt",
-		"--slave", "/usr/libexec/go-toolchain/current", "go-toolchain-current", "/usr/libexec/go-toolchain/go1.26.8")
+	alternatives(t, root, "--install", "/usr/bin/go", "go", older.dir()+"/bin/go", "99", "--family", "go"+older.series(), "--initscript", "none",
+		"--slave", "/usr/bin/gofmt", "gofmt", older.dir()+"/bin/gofmt",
+		"--slave", "/usr/libexec/go-toolchain/current", "go-toolchain-current", older.dir())
 	state, _ := os.ReadFile(filepath.Join(root, "var/lib/alternatives/go"))
-	if !strings.Contains(string(state), "\n@go1.26@99 none\n") {
+	if !strings.Contains(string(state), "\n@go"+older.series()+"@99 none\n") {
 		t.Fatalf("the double wrote no family and initscript:\n%s", state)
 	}
 	if rep := check("manual"); len(rep.Findings) != 0 || rep.Toolchains[0].Priority != 99 {
@@ -357,7 +272,7 @@ func TestCheckFedoraRecorded(t *testing.T) {
 	os.MkdirAll(filepath.Join(root, "var/lib/alternatives"), 0o755)
 	os.MkdirAll(filepath.Join(root, "usr/libexec/go-toolchain"), 0o755)
 	os.WriteFile(filepath.Join(root, "var/lib/alternatives/go"), left, 0o644)
-	rep, err := Check(toolchain.Defaults(), Options{Root: root, Run: true})
+	rep, err := Check(toolchain.Defaults(), Options{Root: root})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,5 +286,45 @@ func TestCheckFedoraRecorded(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") || rep.Mode != "auto" {
 		t.Errorf("mode %q, findings:\n%s\nwant:\n%s", rep.Mode, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestCheckConfiguredGoToolchain: with go_env choosing GOTOOLCHAIN=path,
+// toolchains whose go.env says path are clean (the real go commands,
+// run confined, report path too), and the same root checked against
+// gotc's defaults (local) is reported twice per toolchain: the file and
+// what go env says.
+func TestCheckConfiguredGoToolchain(t *testing.T) {
+	root, older, newer := fakeRoot(t)
+	for _, r := range []release{older, newer} {
+		p := filepath.Join(root, r.dir(), "go.env")
+		os.Remove(p) // never write through a hard link
+		if err := os.WriteFile(p, []byte("GOTOOLCHAIN=path\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, _, err := toolchain.Parse("gotc.yaml", []byte("go_env: {GOTOOLCHAIN: path}\ntoolchains:\n  - version: \""+older.v.String()+"\"\n    sources: {x86_64: {sha256: \""+strings.Repeat("ab", 32)+"\"}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(cfg, withRoot(confinedRun, root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 0 {
+		t.Errorf("GOTOOLCHAIN=path configured and installed:\n%s", describe(rep.Findings))
+	}
+	rep, err = Check(toolchain.Defaults(), withRoot(confinedRun, root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []string
+	for _, f := range rep.Findings {
+		msgs = append(msgs, f.Message)
+	}
+	got := strings.Join(msgs, "\n")
+	if rep.Errors != 4 || strings.Count(got, "says GOTOOLCHAIN=path, want local") != 2 ||
+		strings.Count(got, "go env GOTOOLCHAIN is path, want the configured local") != 2 {
+		t.Errorf("against the defaults:\n%s", describe(rep.Findings))
 	}
 }

@@ -3,7 +3,6 @@ package tests
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path"
@@ -12,10 +11,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gotc-project/gotc/internal/testenv"
-	"github.com/gotc-project/gotc/rpmwrite"
+	"github.com/gotc-project/gotc/internal/testroot"
 	"github.com/gotc-project/gotc/signing"
 )
 
@@ -74,7 +72,7 @@ func TestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeBasePackage(t, repo, signer)
+	testroot.BasePackage(t, repo, signer)
 	testenv.Run(t, "", nil, "createrepo_c", "--quiet", repo)
 
 	root := filepath.Join(dir, "root")
@@ -175,13 +173,17 @@ func TestLifecycle(t *testing.T) {
 		}
 	}
 
-	// selfcheck finds a go.env an admin edited.
+	// selfcheck finds a go.env an admin edited, in the file and in the
+	// rpm database dnf keeps in the root (this machine's rpm's %_dbpath,
+	// ~/.rpmdb on Debian). The root's go commands are not run: it is not
+	// this system (gotc-rpm selfcheck --run-root would run them
+	// confined, and add "go env GOTOOLCHAIN is auto").
 	env := filepath.Join(root, goroot(v126), "go.env")
 	saved, _ := os.ReadFile(env)
 	os.WriteFile(env, []byte("GOTOOLCHAIN=auto\n"), 0o644)
 	out, err := testenv.Output("", nil, rpmCmd, "selfcheck", "--root", root)
-	if exitCode(err) != 1 || !strings.Contains(out, "says GOTOOLCHAIN=auto, want local") || !strings.Contains(out, "go env GOTOOLCHAIN is auto") ||
-		!strings.Contains(out, "go-toolchain-"+series(v126)+": size, digest, mtime changed since go-toolchain-"+series(v126)+" was installed (rpm -V)") {
+	if exitCode(err) != 1 || !strings.Contains(out, "says GOTOOLCHAIN=auto, want local") ||
+		!strings.Contains(out, "go-toolchain-"+series(v126)+": size, digest, mtime changed since go-toolchain-"+series(v126)+" was installed; fix: dnf reinstall go-toolchain-"+series(v126)) {
 		t.Errorf("selfcheck of an edited go.env: exit %d\n%s", exitCode(err), out)
 	}
 	os.WriteFile(env, saved, 0o644)
@@ -255,83 +257,4 @@ func resolve(root, p string) string {
 		p = target
 	}
 	return ""
-}
-
-// writeBasePackage writes gotc-base, the smallest root the toolchains'
-// scriptlets run in: this machine's dash as /bin/sh and its
-// update-alternatives at Fedora's path, with the C library they load,
-// Fedora's merged /usr layout and update-alternatives' directories.
-func writeBasePackage(t *testing.T, dir string, signer *signing.Signer) {
-	t.Helper()
-	const mtime = 1763640000
-	files := map[string]rpmwrite.File{}
-	var addDir func(p string)
-	addDir = func(p string) {
-		if p == "/" {
-			return
-		}
-		if _, ok := files[p]; !ok {
-			files[p] = rpmwrite.File{Path: p, Mode: 0o40755, MTime: mtime}
-			addDir(path.Dir(p))
-		}
-	}
-	addFile := func(p, host string, mode uint32) {
-		data, err := os.ReadFile(host)
-		if err != nil {
-			t.Fatal(err)
-		}
-		addDir(path.Dir(p))
-		files[p] = rpmwrite.File{Path: p, Mode: mode, Size: int64(len(data)), MTime: mtime,
-			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}
-	}
-	for link, target := range map[string]string{"/bin": "usr/bin", "/sbin": "usr/sbin", "/lib": "usr/lib", "/lib64": "usr/lib64", "/usr/bin/sh": "dash"} {
-		addDir(path.Dir(link))
-		files[link] = rpmwrite.File{Path: link, Mode: 0o120777, LinkTo: target, Size: int64(len(target)), MTime: mtime}
-	}
-	for _, d := range []string{"/etc/alternatives", "/var/lib/dpkg/alternatives", "/var/log", "/tmp", "/dev"} {
-		addDir(d)
-	}
-	binaries := map[string]string{"/usr/bin/dash": testenv.NeedTool(t, "dash"), "/usr/sbin/update-alternatives": testenv.NeedTool(t, "update-alternatives")}
-	for p, host := range binaries {
-		addFile(p, host, 0o100755)
-		out := testenv.Run(t, "", nil, "ldd", host)
-		for _, m := range regexp.MustCompile(`(/\S+) \(0x`).FindAllStringSubmatch(out, -1) {
-			lib := m[1]
-			real, err := filepath.EvalSymlinks(lib)
-			if err != nil {
-				t.Fatal(err)
-			}
-			inRoot := lib
-			for _, top := range []string{"/lib/", "/lib64/"} {
-				if strings.HasPrefix(lib, top) {
-					inRoot = "/usr" + lib
-				}
-			}
-			addFile(inRoot, real, 0o100755)
-		}
-	}
-	list := make([]rpmwrite.File, 0, len(files))
-	for _, f := range files {
-		list = append(list, f)
-	}
-	m := rpmwrite.Metadata{
-		Name: "gotc-base", Version: "1", Release: "1", Arch: "x86_64", License: "GPL-2.0-or-later",
-		Summary:     "The smallest root gotc's scriptlets run in",
-		Description: "dash as /bin/sh and update-alternatives, for the lifecycle tests.",
-		BuildTime:   mtime,
-		Provides: []rpmwrite.Dependency{
-			{Name: "/bin/sh"},
-			{Name: "/usr/sbin/update-alternatives"},
-		},
-	}
-	out := filepath.Join(dir, "gotc-base-1-1.x86_64.rpm")
-	f, err := os.Create(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sign := func(h []byte) (uint32, []byte, error) { return signer.Sign(h, time.Unix(mtime, 0)) }
-	if err := rpmwrite.Write(f, m, list, rpmwrite.Options{Level: 3, TempDir: dir, Sign: sign}); err != nil {
-		t.Fatal(err)
-	}
 }

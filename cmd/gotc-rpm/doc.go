@@ -133,21 +133,31 @@ every FILE runs on every target asked about and on the root, 1 when one
 does not, 2 for a FILE that is missing, neither ELF nor RPM, malformed,
 an unknown target or a root that cannot be opened.
 
-gotc-rpm selfcheck [-c FILE] [--root DIR] [--no-run] [--no-rpm] [--json]
+gotc-rpm selfcheck [-c FILE] [--root DIR] [--no-run] [--run-root] [--no-rpm] [--dbpath DIR] [--cache DIR] [--json]
 
 Selfcheck checks the gotc toolchains installed under --root (default /):
-each toolchain directory is whole, its go.env says the configured GOTOOLCHAIN
-(local unless go_env says path or local+path) and the rest of go_env,
-its go command runs and reports its own version, root and that
-GOTOOLCHAIN (--no-run skips running it);
-every toolchain is registered with update-alternatives and nothing
-registered is gone; /usr/bin/go, its followers and the versioned
-commands lead to one installed toolchain, the highest-priority one in
-auto mode; with rpm installed, the packages owning the toolchains verify
-(rpm --root DIR -V; --no-rpm skips it). -c gives the layout and alternatives the toolchains were
-packaged with; gotc's defaults otherwise. It reads the alternatives
-state files (/var/lib/alternatives, /var/lib/dpkg/alternatives) and
-needs neither rpm nor root.
+each toolchain directory is whole, its go.env says the configured
+GOTOOLCHAIN (local unless go_env says path or local+path) and the rest
+of go_env, read as the go command reads it; its go command reports its
+own version, root and that GOTOOLCHAIN, and bin/go, bin/gofmt and every
+tool in pkg/tool are of the release VERSION names (-V=full when
+programs run); every toolchain is registered with alternatives and
+nothing registered is gone (Fedora's state files in
+/var/lib/alternatives and Debian's); /usr/bin/go, its followers and the
+versioned commands lead to one installed toolchain, the highest-priority
+one in auto mode. With rpm installed it checks the files against the
+root's rpm database as rpm -V does and reports files under a toolchain
+that no package owns, each finding with its fix (dnf reinstall, rm -r).
+--cache DIR also checks a Go build cache: a fixed -trimpath program
+built with it and with an empty cache must be the same binary (fix: go
+clean -cache).
+
+A root may be a container image or someone else's tree: every path is
+resolved inside it as after a chroot, nothing is written into it (its
+rpm database is read from a copy), and its programs run only with
+--run-root, then chrooted, without network and as nobody. -c gives the
+layout and alternatives the toolchains were packaged with; gotc's
+defaults otherwise.
 
 Exit status:
 

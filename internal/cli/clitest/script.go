@@ -25,7 +25,7 @@
 //
 // Arguments are split at spaces; single quotes keep spaces and are
 // removed. $WORK is the script's directory; output is matched with that
-// directory written as $WORK. Every run is also checked for what no run
+// directory written as $WORK (so a pattern says \$WORK). Every run is also checked for what no run
 // may print: a panic or goroutine dump, or an error report of more than
 // one line.
 package clitest
@@ -155,8 +155,12 @@ func (s *script) split(line string) []string {
 	if inWord {
 		words = append(words, cur.String())
 	}
-	for i, w := range words {
-		words[i] = strings.ReplaceAll(w, "$WORK", s.work)
+	// Patterns match output, where the directory is written $WORK
+	// already; everything else names files.
+	if len(words) > 0 && words[0] != "stdout" && words[0] != "stderr" {
+		for i, w := range words {
+			words[i] = strings.ReplaceAll(w, "$WORK", s.work)
+		}
 	}
 	return words
 }
