@@ -3,7 +3,7 @@ _gotc_rpm() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	COMPREPLY=()
 	if [ "$COMP_CWORD" -eq 1 ]; then
-		COMPREPLY=($(compgen -W "build inspect verify diff abi selfcheck help version" -- "$cur"))
+		COMPREPLY=($(compgen -W "build inspect verify diff abi selfcheck doctor help version" -- "$cur"))
 		return
 	fi
 	case ${COMP_WORDS[1]} in
@@ -135,12 +135,30 @@ _gotc_rpm() {
 			return ;;
 		esac
 		;;
+	doctor)
+		case $prev in -c|--config)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		esac
+		case $prev in --root)
+			COMPREPLY=($(compgen -d -- "$cur"))
+			return ;;
+		esac
+		case $prev in --env-file)
+			COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		esac
+		case $cur in -*)
+			COMPREPLY=($(compgen -W "--help --config --root --env-file --json" -- "$cur"))
+			return ;;
+		esac
+		;;
 	help)
 		case $cur in -*)
 			COMPREPLY=($(compgen -W "--help" -- "$cur"))
 			return ;;
 		esac
-		COMPREPLY=($(compgen -W "build inspect verify diff abi selfcheck help version" -- "$cur"))
+		COMPREPLY=($(compgen -W "build inspect verify diff abi selfcheck doctor help version" -- "$cur"))
 		;;
 	version)
 		case $cur in -*)

@@ -159,10 +159,29 @@ rpm database is read from a copy), and its programs run only with
 layout and alternatives the toolchains were packaged with; gotc's
 defaults otherwise.
 
+gotc-rpm doctor [-c FILE] [--root DIR] [--env-file FILE] [--json]
+
+Doctor checks a shell's environment (this process's, or the KEY=VALUE
+lines of --env-file, as env prints them) against the toolchains
+installed under --root (default /), whose files are read as after a
+chroot and never run. It reports which go PATH resolves to and which
+the alternatives select; a go that shadows the selected one (an
+upstream tarball in /usr/local/go, an SDK in ~/sdk, a go in ~/go/bin);
+no go in PATH; a GOROOT that is gone, holds no toolchain, belongs to
+another toolchain than the go that runs, or pins a packaged toolchain a
+patch upgrade removes; GOTOOLCHAIN set in the environment or with go
+env -w to another value than the packaged go.env's (an error when the
+value lets the go command download); and the directory go install fills
+(GOBIN, else GOPATH/bin) missing from PATH. Each finding carries its
+fix: the PATH to export, unset GOROOT, unset GOTOOLCHAIN, go env -u
+GOTOOLCHAIN, dnf install. Exit 0 when there are no errors, 1 when there
+are, 2 for an unusable root, configuration or --env-file.
+
 Exit status:
 
 	0  success
-	1  findings: verify or selfcheck found errors, diff found differences
+	1  findings: verify, selfcheck or doctor found errors, diff found
+	   differences, abi found a file that does not run where asked
 	2  usage error or unusable input (not an RPM, truncated, corrupted)
 */
 package main

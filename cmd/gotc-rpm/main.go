@@ -6,7 +6,7 @@ import "github.com/gotc-project/gotc/internal/cli"
 var program = &cli.Program{
 	Name:  "gotc-rpm",
 	Doc:   docSource,
-	Verbs: []cli.Verb{buildVerb, inspectVerb, verifyVerb, diffVerb, abiVerb, selfcheckVerb},
+	Verbs: []cli.Verb{buildVerb, inspectVerb, verifyVerb, diffVerb, abiVerb, selfcheckVerb, doctorVerb},
 }
 
 func main() { program.Main() }

@@ -18,6 +18,7 @@
 //	env KEY=VALUE         set an environment variable for later runs
 //	exists PATH...        the files exist; "! exists" that they do not
 //	cd DIR                run later commands in DIR
+//	symlink TARGET LINK   make LINK a symlink to TARGET
 //	cp SRC DST            copy a file
 //	truncate PATH SIZE    cut a file to SIZE bytes (negative: that many fewer)
 //	replace PATH OLD NEW  overwrite the first OLD in a file with NEW, of OLD's length
@@ -239,6 +240,14 @@ func (s *script) do(neg bool, cmd string, args []string) {
 			s.fatalf("usage: cd DIR")
 		}
 		s.t.Chdir(args[0])
+	case "symlink":
+		if len(args) != 2 {
+			s.fatalf("usage: symlink TARGET LINK")
+		}
+		os.MkdirAll(filepath.Dir(args[1]), 0o755)
+		if err := os.Symlink(args[0], args[1]); err != nil {
+			s.fatalf("symlink: %v", err)
+		}
 	case "cp":
 		if len(args) != 2 {
 			s.fatalf("usage: cp SRC DST")
