@@ -38,12 +38,12 @@ func TestApplicationBuild(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Fatal("the application build test needs root: rpm chroots into the scratch root to run scriptlets")
 	}
-	tbs := testenv.Toolchains(t)
-	other, chosen := tbs[0], tbs[1] // 1.26.8 (this machine's Go), 1.27.3
-	series := func(tb testenv.Tarball) string { return tb.Version()[:strings.LastIndex(tb.Version(), ".")] }
-	if series(chosen) != "1.27" || series(other) == series(chosen) {
-		t.Fatalf("toolchains %s and %s: the application spec builds with 1.27 and wants another series beside it", other.GoVersion, chosen.GoVersion)
+	tbs, chosen, _ := toolchains127(t)
+	other := tbs[0] // this machine's Go, 1.26.8
+	if len(tbs) != 2 || seriesOf(other) == seriesOf(chosen) {
+		t.Fatalf("toolchains %v: the application spec builds with 1.27 and wants another series beside it", tbs)
 	}
+	series := seriesOf
 	hostGo, _ := exec.LookPath("go")
 
 	dir := t.TempDir()

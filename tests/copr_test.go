@@ -2,14 +2,19 @@ package tests
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/gotc-project/gotc/internal/testenv"
 )
@@ -177,6 +182,43 @@ func newTarballServer(t *testing.T, tbs []testenv.Tarball) *tarballServer {
 	return s
 }
 
+// seriesOf is a toolchain's series, 1.27 for go1.27.3.
+func seriesOf(tb testenv.Tarball) string { return tb.Version()[:strings.LastIndex(tb.Version(), ".")] }
+
+// toolchains127 returns the test toolchains, the 1.27 one among them
+// (what the examples build) and its series.
+func toolchains127(t *testing.T) (tbs []testenv.Tarball, tb testenv.Tarball, series string) {
+	t.Helper()
+	tbs = testenv.Toolchains(t)
+	for _, tb := range tbs {
+		if seriesOf(tb) == "1.27" {
+			return tbs, tb, "1.27"
+		}
+	}
+	t.Fatalf("toolchains %v: none of the 1.27 series, which the examples build", tbs)
+	return nil, testenv.Tarball{}, ""
+}
+
+// packagerRepo makes a packager's repository: a gotc.yaml of the given
+// toolchains downloading from sourceURL, the specs gotc-spec gen writes,
+// examples/copr/Makefile as .copr/Makefile and examples/packit.yaml as
+// .packit.yaml, committed.
+func packagerRepo(t *testing.T, tbs []testenv.Tarball, sourceURL string) string {
+	t.Helper()
+	upstream := filepath.Join(t.TempDir(), "go-toolchains")
+	os.MkdirAll(upstream, 0o755)
+	git(t, upstream, "init", "-q")
+	cfg := testenv.Config(tbs, "source_url: "+sourceURL+"\ntargets: [fedora-43]\n")
+	os.WriteFile(filepath.Join(upstream, "gotc.yaml"), []byte(cfg), 0o644)
+	examples := filepath.Join(testenv.RepoRoot(t), "examples")
+	copyFile(t, filepath.Join(examples, "copr", "Makefile"), filepath.Join(upstream, ".copr", "Makefile"))
+	copyFile(t, filepath.Join(examples, "packit.yaml"), filepath.Join(upstream, ".packit.yaml"))
+	testenv.Run(t, upstream, nil, testenv.Command(t, "gotc-spec"), "gen")
+	os.WriteFile(filepath.Join(upstream, ".gitignore"), []byte("/build/\n"), 0o644)
+	commitAll(t, upstream, "gotc.yaml, its specs, the Copr Makefile and the Packit configuration")
+	return upstream
+}
+
 // TestCoprExampleMakefile puts examples/copr/Makefile into a packager's
 // repository as .copr/Makefile, beside a gotc.yaml of both real
 // toolchains (source_url a local HTTP server standing in for go.dev/dl)
@@ -193,30 +235,16 @@ func TestCoprExampleMakefile(t *testing.T) {
 		t.Skip("rebuilds a real toolchain SRPM with rpmbuild")
 	}
 	testenv.NeedTools(t, "make", "git", "curl", "rpmbuild", "rpm")
-	tbs := testenv.Toolchains(t)
-	chosen := tbs[1]
-	if !strings.HasPrefix(chosen.GoVersion, "go1.27.") {
-		t.Fatalf("toolchains %v: want 1.27 second", tbs)
-	}
+	tbs, chosen, series := toolchains127(t)
 	srv := newTarballServer(t, tbs)
 	specBin := testenv.Command(t, "gotc-spec")
 	rpmBin := testenv.Command(t, "gotc-rpm")
 	env := []string{"PATH=" + filepath.Dir(specBin) + ":" + os.Getenv("PATH")}
 
-	// The packager's repository.
-	upstream := filepath.Join(t.TempDir(), "go-toolchains")
-	os.MkdirAll(upstream, 0o755)
-	git(t, upstream, "init", "-q")
-	cfg := testenv.Config(tbs, "source_url: "+srv.URL+"/dl/\ntargets: [fedora-43]\n")
-	os.WriteFile(filepath.Join(upstream, "gotc.yaml"), []byte(cfg), 0o644)
-	copyFile(t, filepath.Join(testenv.RepoRoot(t), "examples", "copr", "Makefile"), filepath.Join(upstream, ".copr", "Makefile"))
-	testenv.Run(t, upstream, nil, specBin, "gen")
-	os.WriteFile(filepath.Join(upstream, ".gitignore"), []byte("/build/\n"), 0o644)
-	commitAll(t, upstream, "gotc.yaml, its specs and the Copr Makefile")
+	upstream := packagerRepo(t, tbs, srv.URL+"/dl/")
 	clone := filepath.Join(t.TempDir(), "go-toolchains")
 	git(t, "", "clone", "-q", upstream, clone)
 
-	series := chosen.Version()[:strings.LastIndex(chosen.Version(), ".")]
 	spec := filepath.Join(clone, "go-toolchain-"+series+".spec") // Copr passes the path in the clone
 	outdir := filepath.Join(t.TempDir(), "out")
 	if out, err := makeSRPM(clone, outdir, spec, env); err != nil {
@@ -292,5 +320,182 @@ func TestCoprExampleMakefile(t *testing.T) {
 				t.Errorf("a failed run left %v", left)
 			}
 		})
+	}
+}
+
+// splitCommand splits a Packit action command as Packit does before
+// running it without a shell (Python's shlex.split, POSIX mode): at
+// blanks, single quotes literal, double quotes with \ escaping ", \, $
+// and `; a backslash outside quotes escapes the next character.
+func splitCommand(s string) ([]string, error) {
+	var args []string
+	var cur strings.Builder
+	inArg := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n':
+			if inArg {
+				args, inArg = append(args, cur.String()), false
+				cur.Reset()
+			}
+		case c == '\'':
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				return nil, fmt.Errorf("%s: no closing quotation", s)
+			}
+			cur.WriteString(s[i+1 : i+1+j])
+			i, inArg = i+1+j, true
+		case c == '"':
+			inArg = true
+			for i++; ; i++ {
+				if i == len(s) {
+					return nil, fmt.Errorf("%s: no closing quotation", s)
+				}
+				if s[i] == '"' {
+					break
+				}
+				if s[i] == '\\' && i+1 < len(s) && strings.IndexByte("\"\\$`", s[i+1]) >= 0 {
+					i++
+				}
+				cur.WriteByte(s[i])
+			}
+		case c == '\\' && i+1 < len(s):
+			i++
+			cur.WriteByte(s[i])
+			inArg = true
+		default:
+			cur.WriteByte(c)
+			inArg = true
+		}
+	}
+	if inArg {
+		args = append(args, cur.String())
+	}
+	return args, nil
+}
+
+func TestSplitCommand(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`make -f .copr/Makefile sources spec=a.spec`, `[make -f .copr/Makefile sources spec=a.spec]`},
+		{`bash -c "sed -n 's/^Version:[[:space:]]*//p' a.spec"`, `[bash -c sed -n 's/^Version:[[:space:]]*//p' a.spec]`},
+		{`echo "a \"b\" \$c \x" 'd e'f`, `[echo a "b" $c \x d ef]`},
+		{`a\ b  c`, `[a b c]`},
+		{`"true"`, `[true]`},
+	}
+	for _, tc := range tests {
+		got, err := splitCommand(tc.in)
+		if err != nil || fmt.Sprint(got) != tc.want {
+			t.Errorf("splitCommand(%q) = %q, %v; want %s", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{`a 'b`, `a "b`} {
+		if _, err := splitCommand(bad); err == nil {
+			t.Errorf("splitCommand(%q): no error", bad)
+		}
+	}
+}
+
+// TestPackitExample runs the SRPM steps of examples/packit.yaml (as the
+// packager's .packit.yaml) as Packit runs them for the 1.27 package,
+// Packit itself being unavailable here: in a fresh clone, each action's
+// commands split like shlex and run without a shell — post-upstream-clone,
+// get-current-version (its output must be the Go version),
+// create-archive (its last line must name a file in the spec's
+// directory) and fix-spec-file — then rpmbuild -bs with the defines of
+// Packit's SRPMBuilder.get_build_command as the service runs it (every
+// directory the spec's, here the clone). The spec must be unchanged and
+// gotc-rpm verify -c must accept the SRPM.
+func TestPackitExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes a real toolchain SRPM")
+	}
+	testenv.NeedTools(t, "make", "git", "curl", "rpmbuild", "bash")
+	tbs, chosen, series := toolchains127(t)
+	srv := newTarballServer(t, tbs)
+	clone := filepath.Join(t.TempDir(), "go-toolchains")
+	git(t, "", "clone", "-q", packagerRepo(t, tbs, srv.URL+"/dl/"), clone)
+
+	data, err := os.ReadFile(filepath.Join(clone, ".packit.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		SRPMBuildDeps []string `yaml:"srpm_build_deps"`
+		Packages      map[string]struct {
+			SpecfilePath string              `yaml:"specfile_path"`
+			Downstream   string              `yaml:"downstream_package_name"`
+			Actions      map[string][]string `yaml:"actions"`
+		} `yaml:"packages"`
+		Jobs []map[string]any `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(data, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range cfg.Packages {
+		if p.SpecfilePath != name+".spec" || p.Downstream != name {
+			t.Errorf("package %s: specfile_path %s, downstream_package_name %s", name, p.SpecfilePath, p.Downstream)
+		}
+		if _, err := os.Stat(filepath.Join(clone, p.SpecfilePath)); err != nil {
+			t.Errorf("package %s: %v (gen writes %s)", name, err, p.SpecfilePath)
+		}
+	}
+	pkg, ok := cfg.Packages["go-toolchain-"+series]
+	if !ok || len(cfg.Jobs) == 0 {
+		t.Fatalf("no package go-toolchain-%s or no jobs in %s", series, data)
+	}
+	env := append(os.Environ(), "PATH="+filepath.Dir(testenv.Command(t, "gotc-spec"))+":"+os.Getenv("PATH"))
+	run := func(action string) string {
+		t.Helper()
+		var out strings.Builder
+		for _, c := range pkg.Actions[action] {
+			args, err := splitCommand(c)
+			if err != nil || len(args) == 0 {
+				t.Fatalf("%s: %q: %v", action, c, err)
+			}
+			cmd := exec.Command(args[0], args[1:]...)
+			cmd.Dir, cmd.Env = clone, env
+			b, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("%s: %q: %v\n%s", action, c, err, b)
+			}
+			out.Write(b)
+		}
+		return out.String()
+	}
+	run("post-upstream-clone")
+	if got := strings.TrimSpace(run("get-current-version")); got != chosen.Version() {
+		t.Errorf("get-current-version: %q, want %s", got, chosen.Version())
+	}
+	lines := strings.Split(strings.TrimSpace(run("create-archive")), "\n")
+	if archive := filepath.Join(clone, lines[len(lines)-1]); lines[len(lines)-1] != chosen.File {
+		t.Errorf("create-archive names %q, want %s", lines[len(lines)-1], chosen.File)
+	} else if _, err := os.Stat(archive); err != nil {
+		t.Errorf("create-archive: %v", err)
+	}
+	if len(pkg.Actions["fix-spec-file"]) == 0 {
+		t.Error("no fix-spec-file action: Packit would rewrite the spec")
+	}
+	run("fix-spec-file")
+	if st := git(t, clone, "status", "--porcelain", "--", "*.spec"); st != "" {
+		t.Errorf("the actions changed the specs:\n%s", st)
+	}
+
+	// rpmbuild -bs as Packit's service runs it: every directory ".".
+	args := []string{"-bs"}
+	for _, d := range []string{"_sourcedir", "_srcdir", "_specdir", "_srcrpmdir", "_topdir", "_builddir", "_rpmdir", "_buildrootdir"} {
+		args = append(args, "--define", d+" .")
+	}
+	out := testenv.Run(t, clone, nil, "rpmbuild", append(args, pkg.SpecfilePath)...)
+	m := regexp.MustCompile(`: (\S+\.src\.rpm)`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("rpmbuild -bs named no SRPM:\n%s", out)
+	}
+	srpm := filepath.Join(clone, m[1])
+	if filepath.Base(srpm) != "go-toolchain-"+series+"-"+chosen.Version()+"-1.src.rpm" {
+		t.Errorf("SRPM %s", srpm)
+	}
+	if out, err := testenv.Output("", nil, testenv.Command(t, "gotc-rpm"), "verify", "-c", filepath.Join(clone, "gotc.yaml"), srpm); err != nil {
+		t.Errorf("gotc-rpm verify -c of Packit's SRPM: %v\n%s", err, out)
 	}
 }
