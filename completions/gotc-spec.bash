@@ -70,8 +70,14 @@ _gotc_spec() {
 			COMPREPLY=($(compgen -W "alma centos-stream rhel rocky" -- "$cur"))
 			return ;;
 		esac
+		case $prev in --repo)
+			return ;;
+		esac
+		case $prev in --repo-gpgkey)
+			return ;;
+		esac
 		case $cur in -*)
-			COMPREPLY=($(compgen -W "--help --config --output --check --template-dir --el-base" -- "$cur"))
+			COMPREPLY=($(compgen -W "--help --config --output --check --template-dir --el-base --repo --repo-gpgkey" -- "$cur"))
 			return ;;
 		esac
 		;;

@@ -21,6 +21,8 @@ complete -c gotc-spec -n '__fish_seen_subcommand_from mock' -l output -s o -x -a
 complete -c gotc-spec -n '__fish_seen_subcommand_from mock' -l check -d 'write nothing; exit 1 when a file on disk differs from what would be written, or is missing'
 complete -c gotc-spec -n '__fish_seen_subcommand_from mock' -l template-dir -x -a '(__fish_complete_directories)' -d 'render with the templates in DIR (mock.tmpl, macros.tmpl) instead of the built-in ones'
 complete -c gotc-spec -n '__fish_seen_subcommand_from mock' -l el-base -x -a 'alma centos-stream rhel rocky' -d 'the Enterprise Linux the EPEL chroots build on, BASE: alma, rocky, rhel, centos-stream'
+complete -c gotc-spec -n '__fish_seen_subcommand_from mock' -l repo -x -d 'add the package repository at URL|DIR (http(s)://, file:///, or a createrepo_c directory) to every chroot; repeatable'
+complete -c gotc-spec -n '__fish_seen_subcommand_from mock' -l repo-gpgkey -x -d 'check the --repo packages\' signatures against the key at URL|FILE (default: not checked)'
 complete -c gotc-spec -n '__fish_seen_subcommand_from srpm' -l config -s c -r -F -d 'configuration FILE'
 complete -c gotc-spec -n '__fish_seen_subcommand_from srpm' -l sources -x -a '(__fish_complete_directories)' -d 'read the upstream tarballs the configuration names from DIR (required)'
 complete -c gotc-spec -n '__fish_seen_subcommand_from srpm' -l output -s o -x -a '(__fish_complete_directories)' -d 'write the source packages into DIR'

@@ -9,6 +9,8 @@ import (
 	"bytes"
 	"fmt"
 	"io/fs"
+	"net/url"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -31,6 +33,23 @@ type Options struct {
 	// Macros is the macros file (gotc-spec macros) written into the
 	// chroot.
 	Macros []byte
+	// Repos are package repositories added to every chroot's dnf
+	// configuration, in order: the ones holding the gotc toolchain
+	// packages, so that an application spec's BuildRequires:
+	// go-toolchain-1.27 resolves in mock and Copr.
+	Repos []Repo
+	// RepoGPGKey is the key URL (https:// or file:///) the packages of
+	// every repository in Repos are checked against; "" turns the
+	// signature check of those repositories off.
+	RepoGPGKey string
+}
+
+// Repo is one package repository of Options.Repos.
+type Repo struct {
+	// URL is the baseurl: http://, https:// or, for a directory on the
+	// build host, file:/// with an absolute path. dnf variables
+	// ($releasever, $basearch) are allowed.
+	URL string
 }
 
 // ELBases are the Enterprise Linux variants mock-core-configs pairs with
@@ -81,6 +100,10 @@ func Generate(c *toolchain.Config, opt Options) ([]File, []Skipped, error) {
 			return nil, nil, fmt.Errorf("the macros file contains %q, which mock would read as a Jinja tag", tag)
 		}
 	}
+	repos, err := repoSections(opt.Repos, opt.RepoGPGKey)
+	if err != nil {
+		return nil, nil, err
+	}
 	fsys := opt.Templates
 	if fsys == nil {
 		fsys = templates.FS
@@ -115,6 +138,7 @@ func Generate(c *toolchain.Config, opt Options) ([]File, []Skipped, error) {
 				Include:    include,
 				Root:       fmt.Sprintf("gotc-%s-%s", target.Name, mockArch[arch]),
 				Macros:     string(opt.Macros),
+				Repos:      repos,
 			}
 			if d.ConfigName == "" {
 				d.ConfigName = toolchain.DefaultPath
@@ -143,6 +167,73 @@ type data struct {
 	Root       string
 	FileName   string
 	Macros     string
+	Repos      []repoSection
+}
+
+// repoSection is one repository as mock.tmpl writes it into dnf.conf.
+type repoSection struct {
+	ID, URL, GPGKey string
+}
+
+// repoSections checks every repository URL and the key URL and names the
+// sections gotc-repo-1, gotc-repo-2 … in order.
+func repoSections(repos []Repo, key string) ([]repoSection, error) {
+	if key != "" {
+		if err := CheckURL(key); err != nil {
+			return nil, fmt.Errorf("repository key: %w", err)
+		}
+		if len(repos) == 0 {
+			return nil, fmt.Errorf("a repository key without a repository")
+		}
+	}
+	var out []repoSection
+	seen := map[string]bool{}
+	for i, r := range repos {
+		if err := CheckURL(r.URL); err != nil {
+			return nil, fmt.Errorf("repository %d: %w", i+1, err)
+		}
+		if seen[r.URL] {
+			return nil, fmt.Errorf("repository %s given twice", r.URL)
+		}
+		seen[r.URL] = true
+		out = append(out, repoSection{ID: fmt.Sprintf("gotc-repo-%d", i+1), URL: r.URL, GPGKey: key})
+	}
+	return out, nil
+}
+
+// CheckURL checks a repository or key URL as it goes into a mock
+// configuration: http://, https:// with a host, or file:/// with an
+// absolute path; no characters that would end the dnf.conf value or the
+// Python string holding it (white space, quotes, backslashes, commas,
+// which mock splits baseurl lists at), no braces, which mock's Jinja
+// rendering would read, and no "%", which the Python configparser mock
+// reads dnf.conf with takes for an interpolation (and then bind-mounts
+// no local repository at all).
+func CheckURL(s string) error {
+	if i := strings.IndexFunc(s, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || strings.ContainsRune("\"'\\,{}%", r)
+	}); i >= 0 {
+		return fmt.Errorf("%q: %q cannot be written into a mock configuration", s, s[i:i+1])
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %w", s, err)
+	}
+	switch u.Scheme {
+	case "http", "https":
+		if u.Host == "" {
+			return fmt.Errorf("%q: no host", s)
+		}
+	case "file":
+		// mock bind-mounts a local repository into its bootstrap chroot
+		// only when the baseurl starts with file:///.
+		if !strings.HasPrefix(s, "file:///") || u.Host != "" || path.Clean(u.Path) != strings.TrimSuffix(u.Path, "/") && u.Path != "/" {
+			return fmt.Errorf("%q: want file:/// and a clean absolute path", s)
+		}
+	default:
+		return fmt.Errorf("%q: not an http://, https:// or file:/// URL", s)
+	}
+	return nil
 }
 
 // stockConfig is the mock-core-configs file a target and mock arch build

@@ -1,6 +1,7 @@
 package mockcfg
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,6 +105,10 @@ func TestGenerateRefuses(t *testing.T) {
 		{"trailing backslash", "[epel-9]", Options{Macros: []byte(`%x \`)}, "Python raw string"},
 		{"jinja expression", "[epel-9]", Options{Macros: []byte("%x {{ y }}\n")}, "Jinja"},
 		{"jinja statement", "[epel-9]", Options{Macros: []byte("%x {% y %}\n")}, "Jinja"},
+		{"bad repository", "[epel-9]", Options{Repos: []Repo{{URL: "file:///a"}, {URL: "ftp://x/y"}}}, `repository 2: "ftp://x/y": not an http://`},
+		{"repository twice", "[epel-9]", Options{Repos: []Repo{{URL: "file:///a"}, {URL: "file:///a"}}}, "repository file:///a given twice"},
+		{"bad key", "[epel-9]", Options{Repos: []Repo{{URL: "file:///a"}}, RepoGPGKey: "key.asc"}, `repository key: "key.asc"`},
+		{"key without repository", "[epel-9]", Options{RepoGPGKey: "file:///k.asc"}, "a repository key without a repository"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,5 +120,76 @@ func TestGenerateRefuses(t *testing.T) {
 				t.Error("files returned with the error")
 			}
 		})
+	}
+}
+
+func TestCheckURL(t *testing.T) {
+	tests := []struct {
+		url  string
+		want string // "" when valid
+	}{
+		{"https://download.example.org/gotc/fedora-$releasever-$basearch/", ""},
+		{"http://127.0.0.1:8080/repo", ""},
+		{"file:///srv/gotc/repo", ""},
+		{"file:///srv/gotc/repo/", ""},
+		{"file:///", ""},
+		{"ftp://example.org/repo", "not an http://, https:// or file:/// URL"},
+		{"/srv/gotc/repo", "not an http://, https:// or file:/// URL"},
+		{"https:///repo", "no host"},
+		{"file://host/srv/repo", "want file:/// and a clean absolute path"},
+		{"file:/srv/repo", "want file:/// and a clean absolute path"},
+		{"file:///srv/../repo", "want file:/// and a clean absolute path"},
+		{"file:///srv//repo", "want file:/// and a clean absolute path"},
+		{"https://example.org/a b", `" " cannot be written`},
+		{"https://example.org/a\nb", `"\n" cannot be written`},
+		{`https://example.org/"""`, `"\"" cannot be written`},
+		{`https://example.org/a\`, `"\\" cannot be written`},
+		{"https://example.org/a,b", `"," cannot be written`},
+		{"https://example.org/{{x}}", `"{" cannot be written`},
+		{"https://example.org/a%20b", `"%" cannot be written`},
+		{"https://example.org/%zz", `"%" cannot be written`},
+	}
+	for _, tc := range tests {
+		err := CheckURL(tc.url)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("CheckURL(%q): %v", tc.url, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("CheckURL(%q): %v, want an error saying %q", tc.url, err, tc.want)
+		}
+	}
+}
+
+func TestGenerateRepos(t *testing.T) {
+	c := load(t, "[fedora-43]")
+	repos := []Repo{{URL: "file:///srv/gotc"}, {URL: "https://example.org/gotc/fedora-$releasever-$basearch/"}}
+	for _, key := range []string{"", "https://example.org/gotc/key.asc"} {
+		files, _, err := Generate(c, Options{Repos: repos, RepoGPGKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(files[0].Content)
+		for i, r := range repos {
+			want := fmt.Sprintf("\n[gotc-repo-%d]\nname=gotc toolchain packages (gotc-repo-%d)\nbaseurl=%s\nenabled=1\nskip_if_unavailable=False\n", i+1, i+1, r.URL)
+			if key == "" {
+				want += "# Unsigned: give gotc-spec mock --repo-gpgkey to check the packages.\ngpgcheck=0\n"
+			} else {
+				want += "gpgcheck=1\ngpgkey=" + key + "\n"
+			}
+			if !strings.Contains(text, want) {
+				t.Errorf("key %q: no section\n%s\nin\n%s", key, want, text)
+			}
+		}
+		if !strings.HasSuffix(text, "gpgcheck=0\n\"\"\"\n") && !strings.HasSuffix(text, "gpgkey="+key+"\n\"\"\"\n") {
+			t.Errorf("key %q: the repositories do not end the file:\n%s", key, text)
+		}
+	}
+	// Without repositories the file does not mention dnf.conf.
+	files, _, err := Generate(c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(files[0].Content), "dnf.conf") {
+		t.Errorf("dnf.conf changed without repositories:\n%s", files[0].Content)
 	}
 }

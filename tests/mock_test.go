@@ -2,6 +2,7 @@ package tests
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,6 @@ func TestMockShippedUpToDate(t *testing.T) {
 // evaluates each with Python as mock does, checking every setting — the
 // macros file included byte for byte — and the exit codes of --check.
 func TestMockConfigsLoad(t *testing.T) {
-	python := testenv.NeedTool(t, "python3")
 	spec := testenv.Command(t, "gotc-spec")
 	root := testenv.RepoRoot(t)
 	cfg := filepath.Join(root, "examples", "gotc.yaml")
@@ -46,19 +46,7 @@ func TestMockConfigsLoad(t *testing.T) {
 	}
 	for name, include := range want {
 		path := filepath.Join(out, name)
-		js := testenv.Run(t, "", nil, python, filepath.Join(root, "tests", "testdata", "load-mock-config.py"), path)
-		var got struct {
-			Include    []string
-			ConfigOpts struct {
-				Root               string            `json:"root"`
-				RPMBuildNetworking *bool             `json:"rpmbuild_networking"`
-				Macros             map[string]string `json:"macros"`
-				Files              map[string]string `json:"files"`
-			} `json:"config_opts"`
-		}
-		if err := json.Unmarshal([]byte(js), &got); err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, js)
-		}
+		got := loadMockConfig(t, path)
 		o := got.ConfigOpts
 		if len(got.Include) != 1 || got.Include[0] != include {
 			t.Errorf("%s includes %v, want %s", name, got.Include, include)
@@ -75,6 +63,9 @@ func TestMockConfigsLoad(t *testing.T) {
 		if o.Files["usr/lib/rpm/macros.d/macros.gotc"] != macros {
 			t.Errorf("%s: the macros file in the chroot differs from gotc-spec macros' output", name)
 		}
+		if len(got.DNFRepos) != 0 || o.DNFConf != "" {
+			t.Errorf("%s: dnf.conf changed without --repo: %q", name, o.DNFConf)
+		}
 	}
 
 	// --check: clean, then drift, then a missing file.
@@ -90,5 +81,78 @@ func TestMockConfigsLoad(t *testing.T) {
 	}
 	if res, err := testenv.Output("", nil, spec, "mock", "-c", cfg, "-o", out, "--el-base", "debian"); exitCode(err) != 2 {
 		t.Errorf("--el-base debian: exit %d, output %q", exitCode(err), res)
+	}
+}
+
+// mockConfig evaluates a mock configuration with Python as mock does
+// and returns what it set.
+type mockConfig struct {
+	Include    []string
+	ConfigOpts struct {
+		Root               string            `json:"root"`
+		RPMBuildNetworking *bool             `json:"rpmbuild_networking"`
+		Macros             map[string]string `json:"macros"`
+		Files              map[string]string `json:"files"`
+		DNFConf            string            `json:"dnf.conf"`
+	} `json:"config_opts"`
+	// DNFRepos are the sections of dnf.conf, parsed as mock parses them.
+	DNFRepos map[string]map[string]string `json:"dnf_repos"`
+}
+
+func loadMockConfig(t *testing.T, path string) mockConfig {
+	t.Helper()
+	python := testenv.NeedTool(t, "python3")
+	js := testenv.Run(t, "", nil, python, filepath.Join(testenv.RepoRoot(t), "tests", "testdata", "load-mock-config.py"), path)
+	var got mockConfig
+	if err := json.Unmarshal([]byte(js), &got); err != nil {
+		t.Fatalf("%s: %v\n%s", path, err, js)
+	}
+	return got
+}
+
+// TestMockRepos adds a createrepo_c directory and a Copr-style URL with
+// --repo, and a key with --repo-gpgkey, and evaluates every
+// configuration as mock does: each must add both repositories to
+// dnf.conf, in order, the directory as file:/// and its absolute path,
+// with the signature check on.
+func TestMockRepos(t *testing.T) {
+	testenv.NeedTool(t, "createrepo_c")
+	spec := testenv.Command(t, "gotc-spec")
+	root := testenv.RepoRoot(t)
+	dir := t.TempDir()
+	repo := filepath.Join(dir, "repo")
+	os.MkdirAll(repo, 0o755)
+	testenv.Run(t, "", nil, "createrepo_c", "--quiet", repo)
+	key := filepath.Join(repo, "RPM-GPG-KEY-gotc")
+	os.WriteFile(key, []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----\n"), 0o644)
+	const copr = "https://download.copr.fedorainfracloud.org/results/owner/gotc/fedora-$releasever-$basearch/"
+	out := filepath.Join(dir, "cfg")
+	// A relative directory, as users type it.
+	res := testenv.Run(t, dir, nil, spec, "mock", "-c", filepath.Join(root, "examples", "gotc.yaml"), "-o", out,
+		"--repo", "repo", "--repo", copr, "--repo-gpgkey", "repo/RPM-GPG-KEY-gotc")
+	if strings.Contains(res, "gotc-spec:") {
+		t.Errorf("warnings: %s", res)
+	}
+	files, _ := filepath.Glob(filepath.Join(out, "*.cfg"))
+	if len(files) != 4 {
+		t.Fatalf("wrote %v", files)
+	}
+	for _, f := range files {
+		got := loadMockConfig(t, f)
+		want := map[string]map[string]string{
+			"gotc-repo-1": {"name": "gotc toolchain packages (gotc-repo-1)", "baseurl": "file://" + repo, "enabled": "1",
+				"skip_if_unavailable": "False", "gpgcheck": "1", "gpgkey": "file://" + key},
+			"gotc-repo-2": {"name": "gotc toolchain packages (gotc-repo-2)", "baseurl": copr, "enabled": "1",
+				"skip_if_unavailable": "False", "gpgcheck": "1", "gpgkey": "file://" + key},
+		}
+		if fmt.Sprint(got.DNFRepos) != fmt.Sprint(want) {
+			t.Errorf("%s: dnf.conf sections\n%v\nwant\n%v", filepath.Base(f), got.DNFRepos, want)
+		}
+		if i, j := strings.Index(got.ConfigOpts.DNFConf, "[gotc-repo-1]"), strings.Index(got.ConfigOpts.DNFConf, "[gotc-repo-2]"); i < 0 || j < i {
+			t.Errorf("%s: repositories out of order:\n%s", filepath.Base(f), got.ConfigOpts.DNFConf)
+		}
+		if got.ConfigOpts.Files["usr/lib/rpm/macros.d/macros.gotc"] == "" {
+			t.Errorf("%s: the repositories lost the macros file", filepath.Base(f))
+		}
 	}
 }

@@ -38,7 +38,7 @@ hand-written spec usually comes without a gotc.yaml. Install the file as
 /usr/lib/rpm/macros.d/macros.gotc or pass it to rpmbuild with --load.
 With --check nothing is written; macros exits 1 when FILE differs.
 
-gotc-spec mock [-c FILE] [-o DIR] [--check] [--el-base BASE] [--template-dir DIR]
+gotc-spec mock [-c FILE] [-o DIR] [--check] [--el-base BASE] [--repo URL|DIR]... [--repo-gpgkey URL|FILE] [--template-dir DIR]
 
 Mock writes DIR/gotc-<target>-<arch>.cfg for every target in the
 configuration and every arch its toolchains have sources for. Each
@@ -47,8 +47,18 @@ alma+epel-9-x86_64.cfg with --el-base alma, the default; rocky, rhel and
 centos-stream are the others), gives it a root of its own, turns the
 network off, fixes the build host and times for reproducible packages
 and writes the macros file into the chroot. Targets and arches with no
-stock chroot (EPEL on i686) are skipped with a warning. With --check
-nothing is written; mock exits 1 when any file differs or is missing.
+stock chroot (EPEL on i686) are skipped with a warning. --repo adds the
+package repository holding the gotc toolchain packages to every chroot
+(repeatable, in order), so that an application spec's BuildRequires:
+go-toolchain-1.27 resolves in mock: an http:// or https:// URL (dnf's
+$releasever and $basearch allowed), a file:/// URL, or a directory on
+this machine holding createrepo_c's repodata, written as file:/// and
+its absolute path (mock bind-mounts it into its bootstrap chroot).
+--repo-gpgkey checks those packages' signatures against the key at a
+URL or in a file, which should lie in a --repo directory: mock's
+bootstrap chroot sees no other host path. Without it the packages'
+signatures are not checked (gpgcheck=0). With --check nothing is
+written; mock exits 1 when any file differs or is missing.
 
 gotc-spec srpm --sources DIR [-c FILE] [-o DIR] [--version V] [--dist TAG] [flags]
 

@@ -1,0 +1,3 @@
+module example.org/hello-gotc
+
+go 1.26
