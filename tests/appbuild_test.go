@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gotc-project/gotc/internal/testenv"
+	"github.com/gotc-project/gotc/internal/testroot"
 	"github.com/gotc-project/gotc/signing"
 )
 
@@ -66,7 +67,7 @@ func TestApplicationBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeBasePackage(t, repo, signer)
+	testroot.BasePackage(t, repo, signer)
 	key := filepath.Join(repo, "RPM-GPG-KEY-gotc")
 	data, _ := os.ReadFile(public)
 	os.WriteFile(key, data, 0o644)
