@@ -97,6 +97,8 @@ func TestBadConfigs(t *testing.T) {
 		{"wrong type bool", "layout: {versioned_commands: 3}\ntoolchains: []\n", "gotc.yaml:1:30: layout.versioned_commands: want true or false, got integer 3"},
 		{"duplicate key", "toolchains: []\ntoolchains: []\n", `gotc.yaml:2:1: top level: duplicate key "toolchains"`},
 		{"no toolchains", "toolchains: []\n", "gotc.yaml:1:13: toolchains: at least one toolchain is required"},
+		{"url naming another file", "toolchains:\n  - version: \"1.26.8\"\n    sources:\n      x86_64: {file: go.tar.gz, url: \"https://example.org/dl/other.tar.gz\", sha256: \"" + sha1 + "\"}\n",
+			`gotc.yaml:4:38: toolchains[0].sources.x86_64.url: "https://example.org/dl/other.tar.gz" ends in "other.tar.gz", not the file name "go.tar.gz": rpmbuild would look for other.tar.gz`},
 		{"two-part version", tcYAML(`"1.26"`, sha1), `gotc.yaml:2:14: toolchains[0].version: version "1.26": write the full release`},
 		{"unquoted float version", tcYAML(`1.26`, sha1), `toolchains[0].version: version "1.26": write the full release`},
 		{"go prefix", tcYAML(`"go1.26.8"`, sha1), `gotc.yaml:2:14: toolchains[0].version: version "go1.26.8": drop the "go" prefix`},

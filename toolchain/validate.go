@@ -406,6 +406,11 @@ func (v *validator) sources(field string, t *Toolchain) {
 		files[s.File] = arch
 		if s.URL != "" {
 			v.url(f+".url", s.URL)
+			// rpmbuild names Source files by the URL's last part, and
+			// srpm packs and build reads File: they must be one name.
+			if base := s.URL[strings.LastIndexByte(s.URL, '/')+1:]; s.File != "" && base != s.File {
+				v.errorf(f+".url", "%q ends in %q, not the file name %q: rpmbuild would look for %s", s.URL, base, s.File, base)
+			}
 		}
 	}
 }
