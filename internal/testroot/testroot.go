@@ -20,9 +20,9 @@ import (
 
 	"github.com/gotc-project/gotc/internal/testenv"
 	"github.com/gotc-project/gotc/rpmbuild"
-	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/rpmwrite"
 	"github.com/gotc-project/gotc/signing"
+	"github.com/gotc-project/gotc/srctree"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
