@@ -26,7 +26,8 @@ import (
 // lead to the highest-priority toolchain installed, every installed
 // toolchain must be registered and no removed one, and each installed
 // toolchain's /usr/bin/go<version> must lead to it while a removed one's
-// is gone.
+// is gone, and gotc-rpm selfcheck --run-root (the root's go commands
+// run confined) must find nothing.
 //
 // The root's update-alternatives is Debian's (dpkg's), the one this
 // machine has, installed at Fedora's path by a base package built here;
@@ -162,7 +163,7 @@ func TestLifecycle(t *testing.T) {
 		if err != nil || !strings.HasPrefix(string(out), "go version "+step.current.GoVersion+" ") {
 			t.Errorf("%s: go version: %v %s", step.name, err, out)
 		}
-		if out, err := testenv.Output("", nil, rpmCmd, "selfcheck", "--root", root); err != nil || !strings.Contains(out, fmt.Sprintf("%d toolchain(s) in %s, alternatives mode auto: 0 error(s), 0 warning(s)", len(step.registered), root)) {
+		if out, err := testenv.Output("", nil, rpmCmd, "selfcheck", "--root", root, "--run-root"); err != nil || !strings.Contains(out, fmt.Sprintf("%d toolchain(s) in %s, alternatives mode auto: 0 error(s), 0 warning(s)", len(step.registered), root)) {
 			t.Errorf("%s: gotc-rpm selfcheck: %v\n%s", step.name, err, out)
 		}
 		for _, tb := range step.gone {
@@ -173,23 +174,23 @@ func TestLifecycle(t *testing.T) {
 		}
 	}
 
-	// selfcheck finds a go.env an admin edited, in the file and in the
+	// selfcheck finds a go.env an admin edited: in the file, in the
 	// rpm database dnf keeps in the root (this machine's rpm's %_dbpath,
-	// ~/.rpmdb on Debian). The root's go commands are not run: it is not
-	// this system (gotc-rpm selfcheck --run-root would run them
-	// confined, and add "go env GOTOOLCHAIN is auto").
+	// ~/.rpmdb on Debian), and in what the go command, run confined,
+	// says.
 	env := filepath.Join(root, goroot(v126), "go.env")
 	saved, _ := os.ReadFile(env)
 	os.WriteFile(env, []byte("GOTOOLCHAIN=auto\n"), 0o644)
-	out, err := testenv.Output("", nil, rpmCmd, "selfcheck", "--root", root)
+	out, err := testenv.Output("", nil, rpmCmd, "selfcheck", "--root", root, "--run-root")
 	if exitCode(err) != 1 || !strings.Contains(out, "says GOTOOLCHAIN=auto, want local") ||
+		!strings.Contains(out, "go env GOTOOLCHAIN is auto, want the configured local: this toolchain may download another one") ||
 		!strings.Contains(out, "go-toolchain-"+series(v126)+": size, digest, mtime changed since go-toolchain-"+series(v126)+" was installed; fix: dnf reinstall go-toolchain-"+series(v126)) {
 		t.Errorf("selfcheck of an edited go.env: exit %d\n%s", exitCode(err), out)
 	}
 	os.WriteFile(env, saved, 0o644)
 
 	dnf("remove", "go-toolchain-"+series(v126))
-	if out, err := testenv.Output("", nil, rpmCmd, "selfcheck", "--root", root); err != nil || !strings.Contains(out, "0 toolchain(s)") {
+	if out, err := testenv.Output("", nil, rpmCmd, "selfcheck", "--root", root, "--run-root"); err != nil || !strings.Contains(out, "0 toolchain(s)") {
 		t.Errorf("selfcheck after erasing everything: %v\n%s", err, out)
 	}
 	if got := registered(t, root); len(got) != 0 {

@@ -131,16 +131,7 @@ func installAndRun(t *testing.T, rpms []string) {
 // (GOPROXY=off).
 func goToolchainPath(t *testing.T, root string) {
 	t.Helper()
-	tbs := testenv.Toolchains(t)
-	older, newer := tbs[0], tbs[1]
-	vo, err1 := toolchain.ParseVersion(older.Version())
-	vn, err2 := toolchain.ParseVersion(newer.Version())
-	if err1 != nil || err2 != nil {
-		t.Fatal(err1, err2)
-	}
-	if vo.Priority() > vn.Priority() {
-		older, newer = newer, older
-	}
+	older, newer, _, _ := olderNewer(t)
 	mod := filepath.Join(t.TempDir(), "needsnewer")
 	os.MkdirAll(mod, 0o755)
 	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module needsnewer\n\ngo "+newer.Version()+"\n"), 0o644)
@@ -159,6 +150,26 @@ func goToolchainPath(t *testing.T, root string) {
 	if want := "requires go >= " + newer.Version() + " (running go " + older.Version() + "; GOTOOLCHAIN=local)"; err == nil || !strings.Contains(out, want) {
 		t.Errorf("GOTOOLCHAIN=local %s list -m in a module that says go %s: %v %q, want %q", older.GoVersion, newer.Version(), err, out, want)
 	}
+}
+
+// olderNewer returns the two real toolchains (testenv.Toolchains), the
+// older first, with their versions; they must be of two series.
+func olderNewer(t *testing.T) (older, newer testenv.Tarball, vo, vn toolchain.Version) {
+	t.Helper()
+	tbs := testenv.Toolchains(t)
+	older, newer = tbs[0], tbs[1]
+	vo, err1 := toolchain.ParseVersion(older.Version())
+	vn, err2 := toolchain.ParseVersion(newer.Version())
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	if vo.Priority() > vn.Priority() {
+		older, newer, vo, vn = newer, older, vn, vo
+	}
+	if vo.Series() == vn.Series() {
+		t.Fatalf("toolchains %s and %s: want two series", older.GoVersion, newer.GoVersion)
+	}
+	return older, newer, vo, vn
 }
 
 func lines(s string) []string {
