@@ -8,19 +8,15 @@ import (
 )
 
 // DocText turns the source of a command's doc.go into text: the package
-// comment without the comment markers, the package clause and the one
-// level of tab indentation gofmt gives comment lines.
+// comment without the comment markers and the package clause. Lines
+// indented with a tab are literal blocks, as in Go doc comments.
 func DocText(src string) string {
 	start := strings.Index(src, "/*\n")
 	end := strings.Index(src, "*/")
 	if start < 0 || end < start {
 		return src
 	}
-	lines := strings.Split(src[start+3:end], "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimPrefix(l, "\t")
-	}
-	return strings.Join(lines, "\n")
+	return src[start+3 : end]
 }
 
 // Doc is a program's help text cut into its parts.
@@ -141,18 +137,78 @@ func (p *Program) Help(verb string) string {
 	return b.String()
 }
 
-// FlagUsages lists verb's flags, -h/--help last, as pflag formats them.
+// FlagUsages lists verb's flags, -h/--help last: each flag's spellings
+// and value placeholder, then its usage and default, wrapped at 80
+// columns.
 func (p *Program) FlagUsages(verb string) string {
-	v, ok := p.Verb(verb)
-	if !ok {
+	flags := p.Flags(verb)
+	if len(flags) == 0 {
 		return ""
 	}
-	fs, _ := p.FlagSet(v)
-	if !fs.HasFlags() {
-		return ""
+	type row struct{ head, text string }
+	var rows []row
+	width := 0
+	for _, f := range flags {
+		r := row{FlagHead(f), FlagText(f)}
+		rows = append(rows, r)
+		width = max(width, len(r.head))
 	}
-	fs.BoolP("help", "h", false, "print this help")
-	return fs.FlagUsagesWrapped(100)
+	rows = append(rows, row{"-h, --help", "print this help"})
+	var b strings.Builder
+	for _, r := range rows {
+		head := r.head
+		if !strings.HasPrefix(head, "-") || strings.HasPrefix(head, "--") {
+			head = "    " + head // line long flags up after "-x, "
+		}
+		b.WriteString(wrap("  "+fmt.Sprintf("%-*s", width+4, head)+"  ", r.text, 80))
+	}
+	return b.String()
+}
+
+// FlagHead is how a flag is written: "-c, --config FILE", "--json".
+func FlagHead(f *pflag.Flag) string {
+	varname, _ := pflag.UnquoteUsage(f)
+	head := "--" + f.Name
+	if f.Shorthand != "" {
+		head = "-" + f.Shorthand + ", " + head
+	}
+	if varname != "" && f.Value.Type() != "bool" {
+		head += " " + varname
+	}
+	return head
+}
+
+// FlagText is a flag's usage with its default, if it has one worth
+// saying: "configuration FILE (default "gotc.yaml")".
+func FlagText(f *pflag.Flag) string {
+	_, usage := pflag.UnquoteUsage(f)
+	switch f.DefValue {
+	case "", "false", "0", "[]":
+		return usage
+	}
+	if f.Value.Type() == "string" {
+		return usage + fmt.Sprintf(" (default %q)", f.DefValue)
+	}
+	return usage + " (default " + f.DefValue + ")"
+}
+
+// wrap writes text after prefix, wrapped at width columns with later
+// lines indented to prefix's width.
+func wrap(prefix, text string, width int) string {
+	indent := strings.Repeat(" ", len(prefix))
+	var b strings.Builder
+	line := prefix
+	for _, w := range strings.Fields(text) {
+		if len(line) > len(indent) && len(line)+1+len(w) > width {
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+			line = indent
+		}
+		if len(line) > len(indent) || line != indent && !strings.HasSuffix(line, " ") {
+			line += " "
+		}
+		line += w
+	}
+	return b.String() + strings.TrimRight(line, " ") + "\n"
 }
 
 // Flags returns verb's flags in the order the verb registers them.

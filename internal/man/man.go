@@ -143,35 +143,28 @@ func (w *writer) text(s string) {
 	}
 }
 
-// flag sets one flag as pflag's listing gives it: -c, --config FILE,
-// then its usage and default.
+// flag sets one flag as the help lists it: -c, --config FILE, then its
+// usage and default (cli.FlagHead, cli.FlagText).
 func (w *writer) flag(f *pflag.Flag) {
-	varname, usage := pflag.UnquoteUsage(f)
-	head := `\fB\-\-` + escape(f.Name) + `\fR`
-	if f.Shorthand != "" {
-		head = `\fB\-` + escape(f.Shorthand) + `\fR, ` + head
-	}
-	if varname != "" && f.NoOptDefVal == "" {
-		head += ` \fI` + escape(varname) + `\fR`
+	head := cli.FlagHead(f)
+	// Bold spellings, italic placeholder.
+	var b strings.Builder
+	for i, part := range strings.Fields(head) {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		if strings.HasPrefix(part, "-") {
+			b.WriteString(`\fB` + escape(strings.TrimSuffix(part, ",")) + `\fR`)
+			if strings.HasSuffix(part, ",") {
+				b.WriteString(",")
+			}
+		} else {
+			b.WriteString(`\fI` + escape(part) + `\fR`)
+		}
 	}
 	w.line(".TP")
-	w.line(head)
-	if def := defaultText(f); def != "" {
-		usage += " (default " + def + ")"
-	}
-	w.line(escape(usage))
-}
-
-// defaultText is a flag's default as the help shows it, "" for none.
-func defaultText(f *pflag.Flag) string {
-	switch f.DefValue {
-	case "", "false", "0", "[]":
-		return ""
-	}
-	if f.Value.Type() == "string" {
-		return `"` + f.DefValue + `"`
-	}
-	return f.DefValue
+	w.line(b.String())
+	w.line(escape(cli.FlagText(f)))
 }
 
 // escape makes text safe in roff: backslashes, hyphens as \- (so options
