@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gotc-project/gotc/internal/rootfs"
 	"github.com/gotc-project/gotc/internal/testenv"
 	"github.com/gotc-project/gotc/internal/testroot"
 	"github.com/gotc-project/gotc/toolchain"
@@ -545,5 +546,40 @@ func TestProbeRPM(t *testing.T) {
 	}
 	if _, pf := readReferences(t, state); pf.References[1].Outputs["cgo"] != recorded {
 		t.Errorf("--reset recorded %s, want %s", pf.References[1].Outputs["cgo"], recorded)
+	}
+}
+
+// TestCToolchain identifies the C compiler go env CC names, as the cgo
+// probe keys on it, with this machine's gcc and ld; a CC that is not
+// installed skips the cgo probe, and says why.
+func TestCToolchain(t *testing.T) {
+	gcc := testenv.NeedTool(t, "gcc")
+	rfs, err := rootfs.Open("/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rfs.Close()
+	ch := &checker{fs: rfs, run: &runner{fs: rfs, home: t.TempDir()}}
+	cc, ld, why := ch.cToolchain("gcc -m64")
+	version := strings.SplitN(testenv.Run(t, "", nil, gcc, "--version"), "\n", 2)[0]
+	ldPath := strings.TrimSpace(testenv.Run(t, "", nil, gcc, "-print-prog-name=ld"))
+	if !filepath.IsAbs(ldPath) {
+		ldPath = testenv.NeedTool(t, ldPath)
+	}
+	if cc == nil || cc.Path != gcc || cc.Version != version || !strings.HasPrefix(cc.Digest, "sha256:") || why != "" {
+		t.Errorf("gcc: %+v %q, want %s %q", cc, why, gcc, version)
+	}
+	if ld == nil || ld.Path != ldPath || !strings.Contains(ld.Version, "ld") {
+		t.Errorf("ld: %+v, want %s", ld, ldPath)
+	}
+	for cc, want := range map[string]string{
+		"gotc-no-such-cc": `no C compiler: go env CC says "gotc-no-such-cc", not found in /usr/bin:/bin`,
+		"/nonexistent/cc": `no C compiler: go env CC says "/nonexistent/cc", not found in /usr/bin:/bin`,
+		"bin/gcc":         `no C compiler: go env CC says "bin/gcc", not found in /usr/bin:/bin`,
+		"":                "go env CC is empty",
+	} {
+		if c, l, why := ch.cToolchain(cc); c != nil || l != nil || why != want {
+			t.Errorf("CC=%q: %+v %+v %q, want %q", cc, c, l, why, want)
+		}
 	}
 }
