@@ -79,9 +79,14 @@ regen: build
 	$(GO) test ./cmd/... -run 'TestManPage|TestCompletions' -count=1 -update
 
 PREFIX ?= /usr/local
+## UNITDIR: systemd looks for system units in /usr/lib/systemd/system
+## (PREFIX=/usr) and /usr/local/lib/systemd/system (the default PREFIX);
+## set it for any other PREFIX
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 
-## install: the commands, man pages and shell completions under
-## $(DESTDIR)$(PREFIX)
+## install: the commands, man pages, shell completions and systemd units
+## (gotc-selfcheck.service and .timer, their ExecStart pointed at
+## $(PREFIX)/bin/gotc-rpm) under $(DESTDIR)$(PREFIX)
 install: build
 	install -D -m 0755 $(BIN)/gotc-spec $(DESTDIR)$(PREFIX)/bin/gotc-spec
 	install -D -m 0755 $(BIN)/gotc-rpm $(DESTDIR)$(PREFIX)/bin/gotc-rpm
@@ -91,6 +96,9 @@ install: build
 	install -D -m 0644 completions/gotc-rpm.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/gotc-rpm
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/zsh/site-functions completions/_gotc-spec completions/_gotc-rpm
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d completions/gotc-spec.fish completions/gotc-rpm.fish
+	mkdir -p build/systemd
+	sed 's|/usr/bin/gotc-rpm|$(PREFIX)/bin/gotc-rpm|g' systemd/gotc-selfcheck.service > build/systemd/gotc-selfcheck.service
+	install -D -m 0644 -t $(DESTDIR)$(UNITDIR) build/systemd/gotc-selfcheck.service systemd/gotc-selfcheck.timer
 
 ## rpm: gotc's own package, built by rpmbuild from gotc.spec with a git
 ## archive of HEAD and a tarball of its vendored modules, offline.

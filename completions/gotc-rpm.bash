@@ -130,8 +130,12 @@ _gotc_rpm() {
 			COMPREPLY=($(compgen -d -- "$cur"))
 			return ;;
 		esac
+		case $prev in --state-dir)
+			COMPREPLY=($(compgen -d -- "$cur"))
+			return ;;
+		esac
 		case $cur in -*)
-			COMPREPLY=($(compgen -W "--help --config --root --no-run --run-root --no-rpm --dbpath --cache --json" -- "$cur"))
+			COMPREPLY=($(compgen -W "--help --config --root --no-run --run-root --no-rpm --dbpath --cache --probe --state-dir --reset --json" -- "$cur"))
 			return ;;
 		esac
 		;;

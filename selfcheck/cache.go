@@ -47,8 +47,7 @@ func (ch *checker) checkCache(t *Toolchain, name, cache, tmp string) {
 		return
 	}
 	build := func(gocache, out string) ([]byte, error) {
-		env := append(ch.goEnv(t), "GOCACHE="+gocache, "GOPATH="+filepath.Join(dir, "gopath"), "GOMODCACHE="+filepath.Join(dir, "modcache"), "CGO_ENABLED=0", "GO111MODULE=on")
-		if _, err := ch.run.output(t.Dir+"/bin/go", dir, env, buildTimeout, "build", "-trimpath", "-o", out, "main.go"); err != nil {
+		if err := ch.goBuild(t, dir, dir, gocache, []string{"CGO_ENABLED=0"}, "-trimpath", "-o", out, "main.go"); err != nil {
 			return nil, err
 		}
 		return os.ReadFile(out)
@@ -66,4 +65,17 @@ func (ch *checker) checkCache(t *Toolchain, name, cache, tmp string) {
 	case !bytes.Equal(clean, cached):
 		ch.add(findings.Error, name, cache, "with this build cache %s builds a fixed program into another binary than with an empty one: stale entries; fix: %s", t.GoVersion, fix)
 	}
+}
+
+// goBuild runs "go build ARGS" with the toolchain's go command in the
+// host directory dir, offline (GOPROXY=off, GOTOOLCHAIN=local, module
+// mode), with the build cache gocache and a GOPATH and module cache of
+// its own under scratch; env adds to or overrides that (CGO_ENABLED,
+// GOFLAGS). It is the one way selfcheck builds: the build cache check
+// and the compile probe both use it.
+func (ch *checker) goBuild(t *Toolchain, dir, scratch, gocache string, env []string, args ...string) error {
+	full := append(ch.goEnv(t), "GOCACHE="+gocache, "GOPATH="+filepath.Join(scratch, "gopath"), "GOMODCACHE="+filepath.Join(scratch, "modcache"),
+		"GO111MODULE=on", "GOTOOLCHAIN=local", "GOPROXY=off")
+	_, err := ch.run.output(t.Dir+"/bin/go", dir, append(full, env...), buildTimeout, append([]string{"build"}, args...)...)
+	return err
 }

@@ -32,6 +32,29 @@
 //     with an empty one, and the two binaries must be equal (fix: go
 //     clean -cache).
 //
+// # Compile probe
+//
+// With Options.Probe (the running system only), each toolchain builds a
+// fixed set of programs embedded in the package (_probe: pure Go, and
+// cgo when the C compiler go env CC names is installed) offline, with
+// -trimpath, -buildvcs=false and a fresh build cache, through the same
+// build helper as the cache check; the binaries' SHA-256 are compared
+// with references kept in Options.StateDir/probe.json
+// (DefaultStateDir). References are recorded on first use, on the
+// machine, not when the package is built: a cross-arch build cannot run
+// the compiler it packages, and the cgo output depends on the machine's
+// C compiler. A reference is keyed by what the output should depend on
+// besides the toolchain's files (Go version, GOOS/GOARCH, the packages
+// owning the toolchain, the probe set's digest, the C compiler and
+// linker), and recorded only when the run found no error in the
+// toolchain directory's files, so damage rpm or the stale-tools check
+// sees is never recorded; Options.ResetProbe records them anew. The
+// digests of the toolchain's VERSION, go.env, go command and tools are
+// kept beside the key, not in it (a swapped compile would otherwise be
+// recorded, not found), and say, when an output changed, whether they
+// did too. The file is written atomically, mode 0644, deterministic
+// JSON, only when it changes.
+//
 // # Roots it does not trust
 //
 // A root may be a container image or someone else's tree. Every path is

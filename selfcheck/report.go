@@ -10,9 +10,11 @@ import (
 	"github.com/gotc-project/gotc/internal/jsonout"
 )
 
-// WriteText writes the report: one line per toolchain, one per finding
-// (level, toolchain or "-", path, message in aligned columns), the rpm
-// database read, one line per check skipped, and a summary line.
+// WriteText writes the report: one line per toolchain, one per compile
+// probe (toolchain, CGO_ENABLED, result), one per finding (level,
+// toolchain or "-", path, message in aligned columns), the rpm database
+// read, the probe's reference file, one line per check skipped, and a
+// summary line.
 func (r *Report) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	tw := tabwriter.NewWriter(bw, 0, 8, 2, ' ', 0)
@@ -26,6 +28,13 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(tw, "toolchain\t%s\t%s\t%s\n", t.Dir, t.GoVersion, state)
 	}
+	for _, p := range r.Probes {
+		result := p.Result
+		if p.Note != "" {
+			result += ": " + p.Note
+		}
+		fmt.Fprintf(tw, "probe\t%s\tCGO_ENABLED=%d\t%s\n", p.Toolchain, cgoValue(p.CGO), result)
+	}
 	for _, f := range r.Findings {
 		tc := f.Subject
 		if tc == "" {
@@ -38,6 +47,9 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.RPMDB != "" {
 		fmt.Fprintf(bw, "rpm database %s\n", r.RPMDB)
+	}
+	if r.ProbeFile != "" {
+		fmt.Fprintf(bw, "probe references %s\n", r.ProbeFile)
 	}
 	for _, s := range r.Skipped {
 		fmt.Fprintf(bw, "not checked: %s\n", s)
@@ -58,6 +70,8 @@ type jsonReport struct {
 	Toolchains []Toolchain   `json:"toolchains"`
 	Findings   []jsonFinding `json:"findings"`
 	RPMDB      string        `json:"rpmdb"`
+	Probes     []Probe       `json:"probes"`
+	ProbeFile  string        `json:"probe_file"`
 	Skipped    []string      `json:"skipped"`
 }
 
@@ -70,12 +84,21 @@ type jsonFinding struct {
 
 // MarshalJSON encodes the report as {"root", "mode", "toolchains": [{"dir",
 // "go_version", "registered", "priority", "selected"}...], "findings":
-// [{"level", "toolchain", "path", "message"}...], "rpmdb", "skipped":
-// [...]}; the lists are [] when empty.
+// [{"level", "toolchain", "path", "message"}...], "rpmdb", "probes":
+// [{"toolchain", "cgo", "result", "note", "outputs": {PROGRAM: DIGEST}}...],
+// "probe_file", "skipped": [...]}; the lists are [] and the maps {} when
+// empty.
 func (r Report) MarshalJSON() ([]byte, error) {
-	out := jsonReport{Root: r.Root, Mode: r.Mode, Toolchains: r.Toolchains, Findings: make([]jsonFinding, len(r.Findings)), RPMDB: r.RPMDB, Skipped: r.Skipped}
+	out := jsonReport{Root: r.Root, Mode: r.Mode, Toolchains: r.Toolchains, Findings: make([]jsonFinding, len(r.Findings)), RPMDB: r.RPMDB,
+		Probes: make([]Probe, len(r.Probes)), ProbeFile: r.ProbeFile, Skipped: r.Skipped}
 	if out.Skipped == nil {
 		out.Skipped = []string{}
+	}
+	for i, p := range r.Probes {
+		if p.Outputs == nil {
+			p.Outputs = map[string]string{}
+		}
+		out.Probes[i] = p
 	}
 	if out.Toolchains == nil {
 		out.Toolchains = []Toolchain{}

@@ -21,9 +21,14 @@ func TestReportFormats(t *testing.T) {
 			{Level: findings.Error, Subject: "go1.26.8", Path: g126 + "/go.env", Message: "says GOTOOLCHAIN=auto, want local"},
 			{Level: findings.Warning, Path: "/usr/bin/go", Message: "leads to /usr/lib/golang/bin/go, not a gotc toolchain"},
 		},
-		RPMDB:   "/usr/lib/sysimage/rpm",
-		Skipped: []string{"the toolchains' programs were not run"},
-		Counts:  findings.Counts{Errors: 1, Warnings: 1},
+		RPMDB: "/usr/lib/sysimage/rpm",
+		Probes: []Probe{
+			{Toolchain: g126, Result: ProbeMatches, Outputs: map[string]string{"hello": "sha256:01", "generics": "sha256:02"}},
+			{Toolchain: g126, CGO: true, Result: ProbeRecorded, Note: "no reference yet"},
+		},
+		ProbeFile: "/var/lib/gotc/probe.json",
+		Skipped:   []string{"the toolchains' programs were not run"},
+		Counts:    findings.Counts{Errors: 1, Warnings: 1},
 	}
 	var text bytes.Buffer
 	if err := r.WriteText(&text); err != nil {
@@ -31,9 +36,12 @@ func TestReportFormats(t *testing.T) {
 	}
 	want := `toolchain  /usr/libexec/go-toolchain/go1.26.8  go1.26.8                                   registered, priority 12608, selected
 toolchain  /usr/libexec/go-toolchain/go1.27.3  go1.27.3                                   not registered
+probe      /usr/libexec/go-toolchain/go1.26.8  CGO_ENABLED=0                              matches
+probe      /usr/libexec/go-toolchain/go1.26.8  CGO_ENABLED=1                              recorded: no reference yet
 error      go1.26.8                            /usr/libexec/go-toolchain/go1.26.8/go.env  says GOTOOLCHAIN=auto, want local
 warning    -                                   /usr/bin/go                                leads to /usr/lib/golang/bin/go, not a gotc toolchain
 rpm database /usr/lib/sysimage/rpm
+probe references /var/lib/gotc/probe.json
 not checked: the toolchains' programs were not run
 2 toolchain(s) in /srv/root&co, alternatives mode auto: 1 error(s), 1 warning(s)
 `
@@ -78,6 +86,26 @@ not checked: the toolchains' programs were not run
     }
   ],
   "rpmdb": "/usr/lib/sysimage/rpm",
+  "probes": [
+    {
+      "toolchain": "` + g126 + `",
+      "cgo": false,
+      "result": "matches",
+      "note": "",
+      "outputs": {
+        "generics": "sha256:02",
+        "hello": "sha256:01"
+      }
+    },
+    {
+      "toolchain": "` + g126 + `",
+      "cgo": true,
+      "result": "recorded",
+      "note": "no reference yet",
+      "outputs": {}
+    }
+  ],
+  "probe_file": "/var/lib/gotc/probe.json",
   "skipped": [
     "the toolchains' programs were not run"
   ]
@@ -88,7 +116,7 @@ not checked: the toolchains' programs were not run
 	}
 	js.Reset()
 	(&Report{Root: "/"}).WriteJSON(&js)
-	if want := "{\n  \"root\": \"/\",\n  \"mode\": \"\",\n  \"toolchains\": [],\n  \"findings\": [],\n  \"rpmdb\": \"\",\n  \"skipped\": []\n}\n"; js.String() != want {
+	if want := "{\n  \"root\": \"/\",\n  \"mode\": \"\",\n  \"toolchains\": [],\n  \"findings\": [],\n  \"rpmdb\": \"\",\n  \"probes\": [],\n  \"probe_file\": \"\",\n  \"skipped\": []\n}\n"; js.String() != want {
 		t.Errorf("empty json:\n%s\nwant:\n%s", js.String(), want)
 	}
 }

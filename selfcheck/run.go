@@ -108,8 +108,8 @@ func (r *runner) output(prog, dir string, env []string, timeout time.Duration, a
 		if ctx.Err() != nil {
 			err = fmt.Errorf("killed after %v", timeout)
 		}
-		if msg := strings.TrimSpace(stderr.String()); msg != "" {
-			err = fmt.Errorf("%w: %s", err, firstLine(msg))
+		if msg := firstMessage(stderr.String()); msg != "" {
+			err = fmt.Errorf("%w: %s", err, msg)
 		}
 		return stdout.String(), err
 	}
@@ -117,6 +117,18 @@ func (r *runner) output(prog, dir string, env []string, timeout time.Duration, a
 		return "", fmt.Errorf("printed more than %d bytes", stdout.max)
 	}
 	return stdout.String(), nil
+}
+
+// firstMessage is the first line of a program's standard error that
+// says something: not empty, and not one of the "# package" lines go
+// build heads each package's errors with.
+func firstMessage(stderr string) string {
+	for _, line := range strings.Split(stderr, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "# ") {
+			return line
+		}
+	}
+	return firstLine(strings.TrimSpace(stderr))
 }
 
 // confineFailure says a start error comes from setting up the

@@ -45,6 +45,12 @@ type Report struct {
 	RPMDB string
 	// Skipped says which checks did not run, and why.
 	Skipped []string
+	// Probes are the compile probe's outcomes (Options.Probe), one per
+	// toolchain and cgo setting, in the order of Toolchains.
+	Probes []Probe
+	// ProbeFile is the reference file the probe read and wrote; "" when
+	// it did not run.
+	ProbeFile string
 	findings.Counts
 }
 
@@ -71,8 +77,18 @@ type Options struct {
 	// binaries must be equal. It needs Root "/" and Run. The check adds
 	// the program's entries to the cache.
 	Cache string
+	// Probe runs the compile probe (see the package documentation) with
+	// each toolchain. It needs Root "/" and Run.
+	Probe bool
+	// StateDir is where the probe keeps its reference file, ProbeFileName
+	// (DefaultStateDir when "").
+	StateDir string
+	// ResetProbe makes the probe forget the recorded references and
+	// record them anew, for each toolchain without errors.
+	ResetProbe bool
 	// TempDir holds the scratch files: the copy of the rpm database, the
-	// empty build cache and the built programs (os.TempDir() when "").
+	// empty build caches, the probe programs and the built programs
+	// (os.TempDir() when "").
 	TempDir string
 }
 
@@ -97,6 +113,12 @@ func Check(c *toolchain.Config, opt Options) (*Report, error) {
 	host := root == "/"
 	if opt.Cache != "" && (!host || !opt.Run) {
 		return nil, &UsageError{"checking a build cache needs the running system's toolchains (root /) and running them"}
+	}
+	if (opt.Probe || opt.ResetProbe) && (!host || !opt.Run) {
+		return nil, &UsageError{"the compile probe needs the running system's toolchains (root /) and running them"}
+	}
+	if opt.ResetProbe && !opt.Probe {
+		return nil, &UsageError{"resetting the probe's references needs the probe"}
 	}
 	if opt.Cache != "" {
 		if opt.Cache, err = filepath.Abs(opt.Cache); err != nil {
@@ -146,6 +168,11 @@ func Check(c *toolchain.Config, opt Options) (*Report, error) {
 	}
 	ch.checkAlternatives()
 	ch.checkVersionedCommands()
+	if opt.Probe {
+		if err := ch.probe(opt, tmp); err != nil {
+			return nil, err
+		}
+	}
 	r.Findings = findings.Sort(r.Findings, nil)
 	r.Counts = findings.Count(r.Findings)
 	return r, nil
@@ -160,6 +187,8 @@ type checker struct {
 	run    *runner
 	runs   bool   // the toolchains' programs may run
 	db     *rpmDB // nil without rpm or database
+	// stateDir is the probe's state directory, absolute.
+	stateDir string
 }
 
 func (ch *checker) add(l findings.Level, tc, p, format string, args ...any) {

@@ -133,7 +133,7 @@ every FILE runs on every target asked about and on the root, 1 when one
 does not, 2 for a FILE that is missing, neither ELF nor RPM, malformed,
 an unknown target or a root that cannot be opened.
 
-gotc-rpm selfcheck [-c FILE] [--root DIR] [--no-run] [--run-root] [--no-rpm] [--dbpath DIR] [--cache DIR] [--json]
+gotc-rpm selfcheck [-c FILE] [--root DIR] [--no-run] [--run-root] [--no-rpm] [--dbpath DIR] [--cache DIR] [--probe [--state-dir DIR] [--reset]] [--json]
 
 Selfcheck checks the gotc toolchains installed under --root (default /):
 each toolchain directory is whole, its go.env says the configured
@@ -151,6 +151,23 @@ that no package owns, each finding with its fix (dnf reinstall, rm -r).
 --cache DIR also checks a Go build cache: a fixed -trimpath program
 built with it and with an empty cache must be the same binary (fix: go
 clean -cache).
+
+--probe also checks that each toolchain of the running system still
+compiles as it did: it builds a fixed set of programs embedded in
+gotc-rpm (pure Go, and cgo when the C compiler go env CC names is
+installed) offline (GOPROXY=off, GOTOOLCHAIN=local), with -trimpath and
+a fresh build cache, and compares the binaries' SHA-256 with the
+references in --state-dir/probe.json (default /var/lib/gotc, the state
+directory of gotc-selfcheck.service). A toolchain with no reference yet
+gets one recorded from this run, provided no error was found in its
+files; the reference is keyed by the Go version, GOOS/GOARCH, the
+packages owning the toolchain, the probe programs and, for cgo, the C
+compiler and linker, so an upgrade records anew while a reinstall must
+build the same. A binary that differs is an error, "the compiler's
+output changed", with the old and new digests, what changed among the
+toolchain's own files since, and the fix: dnf reinstall, or, when its
+files verify, --reset (after an update of the C compiler, or to
+re-seed). The probe needs the running system (--root /).
 
 A root may be a container image or someone else's tree: every path is
 resolved inside it as after a chroot, nothing is written into it (its

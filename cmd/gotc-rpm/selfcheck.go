@@ -33,7 +33,12 @@ type selfcheckOptions struct {
 	DBPath string
 	// Cache is a Go build cache to check.
 	Cache string
-	JSON  cli.JSONFlag
+	// Probe runs the compile probe; StateDir keeps its references, and
+	// Reset records them anew.
+	Probe    bool
+	StateDir string
+	Reset    bool
+	JSON     cli.JSONFlag
 }
 
 func (o *selfcheckOptions) AddFlags(fs *pflag.FlagSet) {
@@ -44,6 +49,9 @@ func (o *selfcheckOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.NoRPM, "no-rpm", false, "do not check the toolchains against the root's rpm database")
 	fs.StringVar(&o.DBPath, "dbpath", "", "the root's rpm database `DIR`, a path in the root (default: the first of /usr/lib/sysimage/rpm, /var/lib/rpm and rpm's %_dbpath that holds one)")
 	fs.StringVar(&o.Cache, "cache", "", "also check the Go build cache `DIR` (GOCACHE) with each toolchain of the running system: a fixed program built with it and with an empty cache must be the same")
+	fs.BoolVar(&o.Probe, "probe", false, "also build a fixed set of programs with each toolchain of the running system (pure Go, and cgo where a C compiler is found), offline with a fresh build cache, and compare the binaries with the references recorded in --state-dir on first use")
+	fs.StringVar(&o.StateDir, "state-dir", "", "the `DIR` --probe keeps its references in, as probe.json (default "+selfcheck.DefaultStateDir+")")
+	fs.BoolVar(&o.Reset, "reset", false, "with --probe, forget the recorded references and record them anew (for each toolchain whose files show no error)")
 	o.JSON.AddFlags(fs, "print a JSON report instead of text")
 }
 
@@ -53,6 +61,15 @@ func (o *selfcheckOptions) Validate() error {
 	}
 	if o.DBPath != "" && o.NoRPM {
 		return cli.Usage("--dbpath needs the rpm checks --no-rpm turns off")
+	}
+	if o.Probe && o.NoRun {
+		return cli.Usage("--probe builds with the toolchains' go commands, which --no-run does not run")
+	}
+	if o.StateDir != "" && !o.Probe {
+		return cli.Usage("--state-dir is where --probe keeps its references: it needs --probe")
+	}
+	if o.Reset && !o.Probe {
+		return cli.Usage("--reset records the probe's references anew: it needs --probe")
 	}
 	return nil
 }
@@ -65,7 +82,8 @@ func (o *selfcheckOptions) Run(env *cli.Env, _ []string) error {
 	if err != nil {
 		return err
 	}
-	opt := selfcheck.Options{Root: o.Root.Dir, Run: !o.NoRun, RunRoot: o.RunRoot, DBPath: o.DBPath, Cache: o.Cache}
+	opt := selfcheck.Options{Root: o.Root.Dir, Run: !o.NoRun, RunRoot: o.RunRoot, DBPath: o.DBPath, Cache: o.Cache,
+		Probe: o.Probe, StateDir: o.StateDir, ResetProbe: o.Reset}
 	if !o.NoRPM {
 		opt.RPM, _ = exec.LookPath("rpm") // without rpm, nothing to verify against
 	}
