@@ -71,17 +71,19 @@ bench: deps build
 
 ## regen: regenerate what the repository ships: for examples/gotc.yaml
 ## macros/macros.gotc and mock-configs/; from the help and docs/ the man
-## pages (man/) and shell completions (completions/). The tests fail
-## when any is stale.
+## pages (man/) and shell completions (completions/); from package
+## rpmlintcfg the rpmlint filters (rpmlint/gotc-toolchain.toml) and their
+## golden files. The tests fail when any is stale.
 regen: build
 	$(BIN)/gotc-spec macros -c examples/gotc.yaml -o macros/macros.gotc
 	$(BIN)/gotc-spec mock -c examples/gotc.yaml -o mock-configs
 	$(GO) test ./cmd/... -run 'TestManPage|TestCompletions' -count=1 -update
+	$(GO) test ./rpmlintcfg -run 'TestShippedConfig|TestRCGolden' -count=1 -update
 
 PREFIX ?= /usr/local
 
-## install: the commands, man pages and shell completions under
-## $(DESTDIR)$(PREFIX)
+## install: the commands, man pages, shell completions and the rpmlint
+## filters for toolchain packages under $(DESTDIR)$(PREFIX)
 install: build
 	install -D -m 0755 $(BIN)/gotc-spec $(DESTDIR)$(PREFIX)/bin/gotc-spec
 	install -D -m 0755 $(BIN)/gotc-rpm $(DESTDIR)$(PREFIX)/bin/gotc-rpm
@@ -91,6 +93,7 @@ install: build
 	install -D -m 0644 completions/gotc-rpm.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/gotc-rpm
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/zsh/site-functions completions/_gotc-spec completions/_gotc-rpm
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d completions/gotc-spec.fish completions/gotc-rpm.fish
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/gotc/rpmlint rpmlint/gotc-toolchain.toml
 
 ## rpm: gotc's own package, built by rpmbuild from gotc.spec with a git
 ## archive of HEAD and a tarball of its vendored modules, offline.

@@ -3,7 +3,9 @@
 # Debian packages: rpm (rpm, rpmbuild, rpmspec, rpm2cpio), rpmlint,
 # createrepo-c, dnf, zstd, cpio, gpg (keys for the signing tests), python3
 # (mock configurations are Python), man-db and groff (the man pages are
-# rendered with man --warnings), zsh and fish (the completions parse). Needs root (apt-get) only when something
+# rendered with man --warnings), zsh and fish (the completions parse),
+# devscripts (checkbashisms, for the BashismsCheck Fedora's rpmlint runs)
+# and dash. Needs root (apt-get) only when something
 # is missing.
 set -euo pipefail
 declare -A pkg_of=(
@@ -12,6 +14,7 @@ declare -A pkg_of=(
   [zstd]=zstd [cpio]=cpio [xz]=xz-utils [bzip2]=bzip2 [gcc]=gcc
   [rpmsign]=rpm [gpg]=gpg [gpg-agent]=gpg-agent [python3]=python3
   [man]=man-db [groff]=groff [tbl]=groff-base [bash]=bash [zsh]=zsh [fish]=fish
+  [checkbashisms]=devscripts [dash]=dash
 )
 missing=()
 for tool in "${!pkg_of[@]}"; do
