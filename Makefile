@@ -95,8 +95,9 @@ install: build
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d completions/gotc-spec.fish completions/gotc-rpm.fish
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/gotc/rpmlint rpmlint/gotc-toolchain.toml
 
-## rpm: gotc's own package, built by rpmbuild from gotc.spec with a git
-## archive of HEAD and a tarball of its vendored modules, offline.
+## rpm: gotc's own package, built by rpmbuild from the last commit (its
+## gotc.spec, a git archive of HEAD and a tarball of its vendored
+## modules), offline.
 ## rpmbuild runs with --nodeps: the Go it builds with comes from Debian
 ## (or wherever), not from an RPM its database knows.
 RPMDIR := build/rpm
