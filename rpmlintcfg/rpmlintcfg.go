@@ -43,10 +43,14 @@ type Filter struct {
 func RCFileName(p *toolchain.Plan) string { return p.Name + ".rpmlintrc" }
 
 // ForPlan returns the filters of one series' packages, with the plan's
-// exact package names, toolchain root, commands and alternatives. Each
-// filter matches at least one finding of every upstream Go release gotc
-// was tested with, so an rpmlint run over all the series' packages uses
-// every one (an rpmlintrc filter nothing matches is itself an error).
+// exact package names, toolchain root, commands and alternatives. A
+// filter is left out when the configuration rules its finding out (no
+// commands under /usr/bin, misc/ excluded, ...); each other one is for
+// files every upstream release gotc was tested with has, so an rpmlint
+// run over all the series' packages uses every filter (an rpmlintrc
+// filter nothing matches is itself an error). A tree that lacks some of
+// upstream's files, like a toolchain from the module cache without
+// misc/, leaves the filters for them unused.
 func ForPlan(p *toolchain.Plan) []Filter {
 	var arches []string
 	for _, arch := range p.Arches {
