@@ -71,12 +71,14 @@ bench: deps build
 
 ## regen: regenerate what the repository ships: for examples/gotc.yaml
 ## macros/macros.gotc and mock-configs/; from the help and docs/ the man
-## pages (man/) and shell completions (completions/). The tests fail
-## when any is stale.
+## pages (man/) and shell completions (completions/); from package
+## rpmlintcfg the rpmlint filters (rpmlint/gotc-toolchain.toml) and their
+## golden files. The tests fail when any is stale.
 regen: build
 	$(BIN)/gotc-spec macros -c examples/gotc.yaml -o macros/macros.gotc
 	$(BIN)/gotc-spec mock -c examples/gotc.yaml -o mock-configs
 	$(GO) test ./cmd/... -run 'TestManPage|TestCompletions' -count=1 -update
+	$(GO) test ./rpmlintcfg -run 'TestShippedConfig|TestRCGolden' -count=1 -update
 
 PREFIX ?= /usr/local
 ## UNITDIR: systemd looks for system units in /usr/lib/systemd/system
@@ -84,7 +86,8 @@ PREFIX ?= /usr/local
 ## set it for any other PREFIX
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 
-## install: the commands, man pages, shell completions and systemd units
+## install: the commands, man pages, shell completions, the rpmlint
+## filters for toolchain packages and the systemd units
 ## (gotc-selfcheck.service and .timer, their ExecStart pointed at
 ## $(PREFIX)/bin/gotc-rpm) under $(DESTDIR)$(PREFIX)
 install: build
@@ -99,9 +102,11 @@ install: build
 	mkdir -p build/systemd
 	sed 's|/usr/bin/gotc-rpm|$(PREFIX)/bin/gotc-rpm|g' systemd/gotc-selfcheck.service > build/systemd/gotc-selfcheck.service
 	install -D -m 0644 -t $(DESTDIR)$(UNITDIR) build/systemd/gotc-selfcheck.service systemd/gotc-selfcheck.timer
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/gotc/rpmlint rpmlint/gotc-toolchain.toml
 
-## rpm: gotc's own package, built by rpmbuild from gotc.spec with a git
-## archive of HEAD and a tarball of its vendored modules, offline.
+## rpm: gotc's own package, built by rpmbuild from the last commit (its
+## gotc.spec, a git archive of HEAD and a tarball of its vendored
+## modules), offline.
 ## rpmbuild runs with --nodeps: the Go it builds with comes from Debian
 ## (or wherever), not from an RPM its database knows.
 RPMDIR := build/rpm

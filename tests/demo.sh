@@ -46,6 +46,16 @@ done
 for rpm in "$out"/RPMS/*/*.rpm; do
   printf '%-60s %s\n' "$(basename "$rpm")" "$(rpm -K --nosignature "$rpm" | sed 's/.*: //')"
 done
+
+echo "== rpmlint on each series: spec, source package, binary packages"
+# gotc's filters for toolchain packages, and tests/rpmlint.toml for the
+# Fedora policy Debian's rpmlint lacks (rpmlint takes one -c: a directory).
+mkdir -p "$out/rpmlint.d"
+cp rpmlint/gotc-toolchain.toml tests/rpmlint.toml "$out/rpmlint.d/"
+for spec in "$out"/specs/*.spec; do
+  name=$(basename "$spec" .spec)
+  rpmlint -c "$out/rpmlint.d" "$spec" "$out"/SRPMS-native/"$name"-*.src.rpm "$out"/RPMS/*/"$name"-*.rpm | tail -1
+done
 echo "== gotc-rpm build (native, zstd 19)"
 rm -rf "$out/native"
 SOURCE_DATE_EPOCH=1763640000 "$bin/gotc-rpm" build -c "$out/gotc.yaml" --sources "$out/SOURCES" -o "$out/native" --quiet

@@ -4,9 +4,10 @@
 # createrepo-c, dnf, zstd, cpio, gpg (keys for the signing tests), python3
 # (mock configurations are Python), man-db and groff (the man pages are
 # rendered with man --warnings), zsh and fish (the completions parse),
-# systemd (systemd-analyze verifies the units) and make (the units are
-# installed with make install). Needs root (apt-get) only when something
-# is missing.
+# systemd (systemd-analyze verifies the units), make (the units are
+# installed with make install), devscripts (checkbashisms, for the
+# BashismsCheck Fedora's rpmlint runs) and dash. Needs root (apt-get) only
+# when something is missing.
 set -euo pipefail
 declare -A pkg_of=(
   [rpm]=rpm [rpmbuild]=rpm [rpmspec]=rpm [rpm2cpio]=rpm
@@ -15,6 +16,7 @@ declare -A pkg_of=(
   [rpmsign]=rpm [gpg]=gpg [gpg-agent]=gpg-agent [python3]=python3
   [man]=man-db [groff]=groff [tbl]=groff-base [bash]=bash [zsh]=zsh [fish]=fish
   [systemd-analyze]=systemd [make]=make
+  [checkbashisms]=devscripts [dash]=dash
 )
 missing=()
 for tool in "${!pkg_of[@]}"; do

@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # make-rpm.sh [--srpm] DIR: builds gotc's own RPMs from gotc.spec with
-# real rpmbuild, in the rpmbuild tree DIR; with --srpm only the source
-# package (rpmbuild -bs), which is what .copr/Makefile hands Copr.
-# Source0 is `git archive HEAD` (what is committed), Source1 the modules
-# `go mod vendor` gives for it (the only step that may need the
-# network); both tarballs are made reproducibly (sorted, owner root,
-# mtime of the commit). The build itself runs offline: -mod=vendor,
-# GOPROXY=off. Run it from the top of a git checkout.
+# real rpmbuild, in the rpmbuild tree DIR, all of it from the last
+# commit; with --srpm only the source package (rpmbuild -bs), which is
+# what .copr/Makefile hands Copr. Source0 is `git archive HEAD`, Source1
+# the modules `go mod vendor` gives for it (the only step that may need
+# the network), and the spec is the committed gotc.spec (a change in the
+# work tree is not packaged until it is committed). Both tarballs are
+# made reproducibly (sorted, owner root, mtime of the commit). The build
+# itself runs offline: -mod=vendor, GOPROXY=off. Run it from the top of
+# a git checkout.
 set -euo pipefail
 mode=-ba
 if [ "${1:-}" = --srpm ]; then mode=-bs; shift; fi
 [ $# = 1 ] || { echo "usage: make-rpm.sh [--srpm] DIR" >&2; exit 2; }
 top=$(mkdir -p "$1" && cd "$1" && pwd)
-repo=$(pwd)
-version=$(rpmspec -q --srpm --qf '%{version}' gotc.spec)
+rm -rf "$top/SOURCES" "$top/SPECS" "$top/SRPMS" "$top/RPMS" "$top/vendor-tree" && mkdir -p "$top/SOURCES" "$top/SPECS"
+git show HEAD:gotc.spec > "$top/SPECS/gotc.spec"
+version=$(rpmspec -q --srpm --qf '%{version}' "$top/SPECS/gotc.spec")
 name=gotc-$version
-rm -rf "$top/SOURCES" "$top/SRPMS" "$top/RPMS" "$top/vendor-tree" && mkdir -p "$top/SOURCES"
 mtime=$(git log -1 --format=%ct HEAD)
 git archive --format=tar --prefix="$name/" HEAD | gzip -n9 > "$top/SOURCES/$name.tar.gz"
 
@@ -31,5 +33,5 @@ SOURCE_DATE_EPOCH=$mtime rpmbuild "$mode" --nodeps \
   --define "_topdir $top" \
   --define "use_source_date_epoch_as_buildtime 1" \
   --define "clamp_mtime_to_source_date_epoch 1" \
-  "$repo/gotc.spec" >"$top/rpmbuild.log" 2>&1 || { tail -40 "$top/rpmbuild.log"; exit 1; }
+  "$top/SPECS/gotc.spec" >"$top/rpmbuild.log" 2>&1 || { tail -40 "$top/rpmbuild.log"; exit 1; }
 find "$top" \( -path "$top/SRPMS/*.rpm" -o -path "$top/RPMS/*.rpm" \) | sort

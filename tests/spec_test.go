@@ -44,7 +44,10 @@ func TestGeneratedSpecsPassRPMTools(t *testing.T) {
 					}
 				}
 			}
-			lint, err := testenv.Output("", nil, rpmlint, append([]string{"--config", filepath.Join(root, "tests", "rpmlint.toml")}, specs...)...)
+			// A spec alone uses none of the rpmlintrc filters gen wrote
+			// beside it (they concern the built packages), and rpmlint
+			// loads that rpmlintrc on its own when it checks a single file.
+			lint, err := testenv.Output("", nil, rpmlint, append([]string{"--config", filepath.Join(root, "tests", "rpmlint.toml"), "--ignore-unused-rpmlintrc"}, specs...)...)
 			if err != nil || !regexp.MustCompile(`0 errors, 0 warnings`).MatchString(lint) {
 				t.Errorf("rpmlint: %v\n%s", err, lint)
 			}

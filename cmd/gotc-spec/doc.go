@@ -17,10 +17,14 @@ one-line summary when the configuration is valid.
 gotc-spec gen [-c FILE] [-o DIR] [--check] [--template-dir DIR]
 
 Gen writes DIR/go-toolchain-<major>.<minor>.spec for every toolchain
-(DIR defaults to the current directory). Output is deterministic: the
-same configuration gives the same bytes. With --check nothing is written;
-gen compares the specs on disk with what it would write and exits 1 when
-any differs or is missing. --template-dir renders with DIR/spec.tmpl
+(DIR defaults to the current directory) and beside it
+go-toolchain-<major>.<minor>.rpmlintrc, the rpmlint filters for the
+findings inherent to that series' packages (the NAME.rpmlintrc that
+fedora-review and rpmlint -r read; lint the spec, the source package and
+every binary package in one run, as an unused filter is an error).
+Output is deterministic: the same configuration gives the same bytes.
+With --check nothing is written; gen compares the files on disk with
+what it would write and exits 1 when any differs or is missing. --template-dir renders with DIR/spec.tmpl
 instead of the built-in template. SOURCE_DATE_EPOCH dates the generated
 changelog entry of a toolchain that has none.
 

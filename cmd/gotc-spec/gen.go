@@ -7,13 +7,14 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/gotc-project/gotc/internal/cli"
+	"github.com/gotc-project/gotc/rpmlintcfg"
 	"github.com/gotc-project/gotc/specgen"
 	"github.com/gotc-project/gotc/toolchain"
 )
 
 var genVerb = cli.Verb{
 	Name:    "gen",
-	Summary: "write one RPM spec per Go series",
+	Summary: "write one RPM spec (and its rpmlintrc) per Go series",
 	Args:    cli.NoArgs,
 	New:     func() cli.Options { return &genOptions{} },
 }
@@ -26,7 +27,7 @@ type genOptions struct {
 
 func (o *genOptions) AddFlags(fs *pflag.FlagSet) {
 	o.Config.AddFlags(fs, toolchain.DefaultPath, "configuration `FILE`")
-	o.Gen.AddFlags(fs, ".", "write the specs into `DIR`", false, "spec.tmpl")
+	o.Gen.AddFlags(fs, ".", "write the specs and rpmlintrc files into `DIR`", false, "spec.tmpl")
 }
 
 func (o *genOptions) Validate() error { return o.Gen.Validate() }
@@ -41,13 +42,18 @@ func (o *genOptions) Run(env *cli.Env, _ []string) error {
 		return err
 	}
 	opt := specgen.Options{ConfigName: filepath.Base(o.Config.Path), SourceDateEpoch: epoch, Templates: o.Gen.Templates()}
-	var specs []cli.File
+	var files []cli.File
 	for _, p := range cfg.Plans() {
-		var buf bytes.Buffer
-		if err := specgen.Generate(&buf, p, opt); err != nil {
+		var spec, rc bytes.Buffer
+		if err := specgen.Generate(&spec, p, opt); err != nil {
 			return cli.Unusable(err)
 		}
-		specs = append(specs, cli.File{Name: specgen.FileName(p), Content: buf.Bytes()})
+		if err := rpmlintcfg.RC(&rc, p, opt.ConfigName, rpmlintcfg.ForPlan(p)); err != nil {
+			return cli.Unusable(err)
+		}
+		files = append(files,
+			cli.File{Name: specgen.FileName(p), Content: spec.Bytes()},
+			cli.File{Name: rpmlintcfg.RCFileName(p), Content: rc.Bytes()})
 	}
-	return o.Gen.EmitFiles(env, o.Config.Path, specs, "spec(s) out of date; run gotc-spec gen")
+	return o.Gen.EmitFiles(env, o.Config.Path, files, "file(s) out of date; run gotc-spec gen")
 }

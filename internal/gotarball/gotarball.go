@@ -3,20 +3,29 @@
 // an installed toolchain tree, for tests, the demo and the benchmark.
 //
 // Output is deterministic for a given tree: entries sorted, owner root,
-// modes as upstream ships them (0644/0755, directories 0755), and every
+// modes as upstream ships them (see [Mode]; directories 0755), and every
 // mtime set to the release time recorded in the tree's VERSION file, so
 // the same toolchain gives the same bytes on every machine.
+//
+// A toolchain from the module cache (golang.org/toolchain, which the go
+// command fetches for GOTOOLCHAIN=goX.Y.Z) is upstream's binary
+// distribution without api/, doc/, misc/ and test/, its go.mod files
+// renamed _go.mod (the go command copies each back to go.mod) and its
+// modes lost; Write restores the modes and leaves the _go.mod copies out,
+// but the missing directories stay missing.
 package gotarball
 
 import (
 	"archive/tar"
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -74,6 +83,9 @@ func Write(w io.Writer, goroot string) (string, error) {
 			return err
 		}
 		rel, _ := filepath.Rel(goroot, p)
+		if d.Name() == "_go.mod" && !d.IsDir() && sameFile(p, filepath.Join(filepath.Dir(p), "go.mod")) {
+			return nil // the go command's source of go.mod in a module-cache toolchain
+		}
 		paths = append(paths, filepath.ToSlash(rel))
 		return nil
 	})
@@ -108,10 +120,7 @@ func Write(w io.Writer, goroot string) (string, error) {
 			}
 			hdr.Typeflag, hdr.Linkname, hdr.Mode = tar.TypeSymlink, target, 0o777
 		case fi.Mode().IsRegular():
-			hdr.Typeflag, hdr.Size, hdr.Mode = tar.TypeReg, fi.Size(), 0o644
-			if fi.Mode()&0o111 != 0 {
-				hdr.Mode = 0o755
-			}
+			hdr.Typeflag, hdr.Size, hdr.Mode = tar.TypeReg, fi.Size(), int64(Mode(rel))
 		default:
 			return "", fmt.Errorf("%s: unsupported file type %v", full, fi.Mode().Type())
 		}
@@ -131,6 +140,39 @@ func Write(w io.Writer, goroot string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Mode is the mode upstream's release archives give the regular file at
+// the toolchain-relative path rel, whatever its mode in the tree: Go's
+// release tooling (cmd/distpack) sets it by name alone — 0755 for the
+// commands under bin/ and pkg/tool/, for scripts named *.bash, *.sh, *.pl
+// and *.rc, and for the go_GOOS_GOARCH_exec wrappers; 0644 for the rest.
+// Taking it from the tree instead would be wrong for a toolchain from the
+// module cache (golang.org/toolchain), whose zip keeps no modes: the go
+// command makes only bin/, pkg/tool/ and the exec wrappers executable
+// again, so its scripts would ship 0644 where upstream's are 0755.
+func Mode(rel string) fs.FileMode {
+	if strings.HasPrefix(rel, "bin/") || strings.HasPrefix(rel, "pkg/tool/") {
+		return 0o755
+	}
+	switch path.Ext(rel) {
+	case ".bash", ".sh", ".pl", ".rc":
+		return 0o755
+	}
+	if ok, _ := path.Match("go_?*_?*_exec", path.Base(rel)); ok {
+		return 0o755
+	}
+	return 0o644
+}
+
+// sameFile reports whether the regular files a and b hold the same bytes.
+func sameFile(a, b string) bool {
+	x, err := os.ReadFile(a)
+	if err != nil {
+		return false
+	}
+	y, err := os.ReadFile(b)
+	return err == nil && bytes.Equal(x, y)
 }
 
 func copyFile(w io.Writer, path string) error {

@@ -154,7 +154,7 @@ func CacheDir(t testing.TB) string {
 func Toolchains(t testing.TB) []Tarball {
 	t.Helper()
 	tarOnce.Do(func() {
-		tarballs, tarErr = makeTarballs(CacheDir(t))
+		tarballs, tarErr = makeTarballs(filepath.Join(CacheDir(t), tarballCache))
 	})
 	if tarErr != nil {
 		t.Fatal(tarErr)
@@ -214,13 +214,20 @@ func FetchedTarball(t testing.TB, goversion string) Tarball {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tbs, err := tarballsOf(CacheDir(t), []string{root})
+	tbs, err := tarballsOf(filepath.Join(CacheDir(t), tarballCache), []string{root})
 	if err != nil {
 		t.Fatal(err)
 	}
 	fetched[goversion] = tbs[0]
 	return tbs[0]
 }
+
+// tarballCache is the folder under CacheDir holding the tarballs; bump it
+// whenever gotarball.Write writes other bytes for the same tree, so a
+// cache made by an older gotarball is never taken for a current one (r2:
+// file modes by name, as upstream's release tooling sets them, and no
+// _go.mod copies).
+const tarballCache = "tarballs-r2"
 
 func makeTarballs(dir string) ([]Tarball, error) {
 	roots, err := GOROOTs()

@@ -1,0 +1,499 @@
+// Package rpmlintcfg derives the rpmlint filters gotc's toolchain
+// packages need: one per finding that rpmlint 2 reports on a packaged
+// upstream Go toolchain and that is inherent to it — upstream's
+// statically linked commands, the test suite's objects and empty files,
+// the alternatives links rpmlint's checks misread — each narrowed to the
+// paths and packages it concerns and given its reason. Findings that are
+// a distribution's policy (signatures, Group and Packager tags, the valid
+// licenses) are left to the distribution's own rpmlint configuration.
+//
+// The filters are written two ways: as the NAME.rpmlintrc of one series
+// ([RC], which gotc-spec gen writes beside the spec: exact package names
+// and paths from the plan), and as an rpmlint TOML configuration for every
+// series a configuration's layout can hold ([TOML]; gotc ships the one of
+// the default layout as rpmlint/gotc-toolchain.toml).
+package rpmlintcfg
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/gotc-project/gotc/toolchain"
+)
+
+// Filter is one rpmlint output filter.
+type Filter struct {
+	// Check is the rpmlint finding the filter silences ("zero-length").
+	Check string
+	// Reason says why the finding is inherent to a packaged Go toolchain.
+	Reason string
+	// Regexp is the regular expression rpmlint searches each of its
+	// output lines ("NAME.ARCH: E: CHECK DETAILS") with. It uses only
+	// syntax Python's re and Go's regexp read alike.
+	Regexp string
+}
+
+// RCFileName is the rpmlintrc file name of a plan, beside its spec:
+// go-toolchain-1.26.rpmlintrc, the NAME.rpmlintrc fedora-review and
+// rpmlint itself look for next to NAME.spec.
+func RCFileName(p *toolchain.Plan) string { return p.Name + ".rpmlintrc" }
+
+// ForPlan returns the filters of one series' packages, with the plan's
+// exact package names, toolchain root, commands and alternatives. A
+// filter is left out when the configuration rules its finding out (no
+// commands under /usr/bin, misc/ excluded, ...); each other one is for
+// files every upstream release gotc was tested with has, so an rpmlint
+// run over all the series' packages uses every filter (an rpmlintrc
+// filter nothing matches is itself an error). A tree that lacks some of
+// upstream's files, like a toolchain from the module cache without
+// misc/, leaves the filters for them unused.
+func ForPlan(p *toolchain.Plan) []Filter {
+	var arches []string
+	for _, arch := range p.Arches {
+		if goarch, ok := toolchain.GOARCH[arch]; ok {
+			arches = append(arches, regexp.QuoteMeta(goarch))
+		}
+	}
+	if len(arches) == 0 {
+		arches = []string{`[^/]+`}
+	}
+	n := names{
+		plan:    p,
+		goroot:  regexp.QuoteMeta(p.GOROOT),
+		series:  regexp.QuoteMeta(p.Version.Series()),
+		version: regexp.QuoteMeta(p.Version.String()),
+		toolDir: "linux_" + group(arches...),
+		name:    func(pkg *toolchain.Package) string { return regexp.QuoteMeta(pkg.Name) },
+	}
+	return filters(n)
+}
+
+// ForConfig returns the filters of every series the configuration's
+// layout can hold: package names, toolchain roots and versioned commands
+// as patterns, so one set serves every Go version. Its toolchains are not
+// consulted; toolchain.Defaults() gives the set gotc ships.
+func ForConfig(c *toolchain.Config) ([]Filter, error) {
+	p, err := c.GenericPlan(patternVersion)
+	if err != nil {
+		return nil, fmt.Errorf("rpmlint filters: %w", err)
+	}
+	parts := placeholder.Split(c.Layout.Dir, -1)
+	for i := range parts {
+		parts[i] = regexp.QuoteMeta(parts[i])
+	}
+	root := regexp.QuoteMeta(strings.TrimSuffix(c.Layout.Root, "/")+"/") + strings.Join(parts, `[^/]+`)
+	series := `[0-9]+\.[0-9]+`
+	n := names{
+		plan:    p,
+		goroot:  root,
+		series:  series,
+		version: series + `[.a-z0-9]*`, // 1.26.8, 1.27rc1
+		toolDir: `linux_[^/]+`,
+		name: func(pkg *toolchain.Package) string {
+			return regexp.QuoteMeta(toolchain.NamePrefix) + series + regexp.QuoteMeta(strings.TrimPrefix(pkg.Name, p.Name))
+		},
+	}
+	return filters(n), nil
+}
+
+// placeholder matches what layout.dir may hold in place of a version.
+var placeholder = regexp.MustCompile(`\{(version|series)\}`)
+
+// ShippedHeader heads rpmlint/gotc-toolchain.toml, the TOML configuration
+// of ForConfig(toolchain.Defaults()) that gotc ships.
+const ShippedHeader = `rpmlint filters for the Go toolchain packages gotc builds with its default layout: go-toolchain-<series> packages, toolchains under /usr/libexec/go-toolchain/go<version>, any Go version. Each filter silences one finding inherent to a packaged upstream Go toolchain, on the paths and packages it concerns, after a comment saying why; docs/rpmlint.md has the list.
+
+Use it with rpmlint -c /usr/share/gotc/rpmlint/gotc-toolchain.toml (rpmlint takes one -c: this file, or a directory of *.toml files); the distribution's own configuration in /etc/xdg/rpmlint applies as well. For another layout, use the NAME.rpmlintrc gotc-spec gen writes beside each spec.
+
+Generated by package rpmlintcfg (make regen); do not edit by hand.`
+
+// patternVersion is the version ForConfig plans with to classify paths
+// and list packages; no name or path it yields is written as is.
+const patternVersion = "1.0.0"
+
+// names turns the facts of a plan into regular expressions.
+type names struct {
+	plan *toolchain.Plan
+	// goroot matches the toolchain root, series and version the series
+	// and the full version in the versioned command names (go1.26,
+	// go1.26.8), toolDir the pkg/tool/linux_GOARCH directory name.
+	goroot, series, version, toolDir string
+	// name gives the regular expression of a package's name.
+	name func(*toolchain.Package) string
+}
+
+// line is the start of an rpmlint finding on one of pkgs: the name, the
+// arch and the level, anchored at the start of the line.
+func (n names) line(pkgs []*toolchain.Package, check string) string {
+	var alts []string
+	seen := map[*toolchain.Package]bool{}
+	for _, pkg := range pkgs {
+		if !seen[pkg] {
+			seen[pkg] = true
+			alts = append(alts, n.name(pkg))
+		}
+	}
+	return "^" + group(alts...) + `\.[^:\s]+: [EW]: ` + regexp.QuoteMeta(check)
+}
+
+// holding returns the packages the toolchain-relative paths go to.
+func (n names) holding(rels ...string) []*toolchain.Package {
+	var out []*toolchain.Package
+	for _, rel := range rels {
+		if pkg, _, excluded := n.plan.Classify(rel, false); !excluded {
+			out = append(out, pkg)
+		}
+	}
+	return out
+}
+
+// in is goroot followed by the alternatives of rel, which are regular
+// expressions of toolchain-relative paths.
+func (n names) in(rel ...string) string { return n.goroot + "/" + group(rel...) }
+
+// group is the alternation of the regular expressions alts, in a group
+// unless there is only one.
+func group(alts ...string) string {
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return "(" + strings.Join(alts, "|") + ")"
+}
+
+// filters lists the filters, in rpmlint check order of the table below.
+func filters(n names) []Filter {
+	p := n.plan
+	all := p.Packages
+	commands := `(bin/[^/]+|pkg/tool/` + n.toolDir + `/[^/]+)`
+	testdata := `src/\S+/testdata/\S+`
+	zips := `src/archive/zip/testdata/[^/]+\.zip`
+	var out []Filter
+	add := func(check, reason, re string) {
+		out = append(out, Filter{Check: check, Reason: reason, Regexp: re})
+	}
+	on := func(pkgs []*toolchain.Package, check, reason, details string) {
+		if len(pkgs) > 0 {
+			if details != "" {
+				details = " " + details
+			}
+			add(check, reason, n.line(pkgs, check)+details+"$")
+		}
+	}
+
+	// Upstream's commands, shipped byte for byte.
+	cmds := n.holding("bin/go", "pkg/tool/linux_amd64/compile")
+	on(cmds, "statically-linked-binary",
+		"upstream builds the go command and its tools statically linked (CGO_ENABLED=0), and gotc ships upstream's binaries unchanged.",
+		n.in(commands))
+	on(cmds, "unstripped-binary-or-object",
+		"upstream's binaries are shipped unchanged, symbol table included; the spec turns stripping off as Fedora's golang does.",
+		n.in(commands))
+	on(cmds, "position-independent-executable-suggested",
+		"upstream links its commands as non-PIE executables, and gotc ships upstream's binaries unchanged.",
+		n.in(commands))
+
+	// Archives.
+	on(n.holding("lib/time/zoneinfo.zip", "src/archive/zip/testdata/a.zip"), "uncompressed-zip",
+		"the time package reads lib/time/zoneinfo.zip only when its entries are stored uncompressed; archive/zip's tests read stored archives on purpose.",
+		n.in(`lib/time/zoneinfo\.zip`, zips))
+	on(n.holding("src/archive/zip/testdata/a.zip"), "bad-crc-in-zip",
+		"archive/zip's tests read archives with a wrong checksum on purpose.",
+		`\S+ `+n.in(zips))
+	on(n.holding("src/archive/zip/testdata/a.zip"), "unable-to-read-zip",
+		"archive/zip's tests read truncated and malformed archives on purpose.",
+		n.in(zips)+`: .+`)
+
+	// Objects in noarch packages.
+	on(n.holding("src/debug/elf/testdata/a.obj", "src/runtime/race/race_linux_arm64.syso"), "arch-independent-package-contains-binary-or-object",
+		"the test suite reads ELF, Mach-O and PE objects and archives of every arch from testdata, and the sources carry upstream's prebuilt race detector and BoringCrypto objects (.syso) for every arch: the same files whatever arch the package is built on.",
+		n.in(testdata, `src/\S+\.syso`))
+
+	// The test suite's files.
+	on(n.holding("src/os/testdata/dirfs/a", "test/a.out"), "zero-length",
+		"the test suite's inputs and expected outputs include empty files on purpose.",
+		n.in(testdata, `test/\S+`))
+	on(n.holding("src/embed/internal/embedtest/testdata/.hidden", "src/cmd/vendor/golang.org/x/telemetry/.dockerignore"), "hidden-file-or-dir",
+		"the embed and go command tests read dot files from testdata, and the vendored modules under src/ come with their dot files as go mod vendor copied them.",
+		n.in(`src/(\S+/)?(testdata|vendor)/(\S+/)?\.[^/]+`))
+	on(n.holding("src/cmd/vendor/golang.org/x/sys/unix/.gitignore"), "version-control-internal-file",
+		"the vendored modules under src/ come with their .gitignore files as go mod vendor copied them.",
+		n.in(`src/(\S+/)?vendor/\S+/\.gitignore`))
+
+	// Upstream's scripts.
+	on(n.holding("lib/wasm/go_js_wasm_exec", "src/make.bash"), "env-script-interpreter",
+		"upstream's build scripts and the go_GOOS_GOARCH_exec wrappers run bash or perl through env; gotc ships them byte for byte (rpmbuild's shebang mangling is off), and none is a command on PATH.",
+		n.in(`lib/wasm/go_[^/]+_exec`, `src/\S+\.(bash|sh|pl)`)+` /usr/bin/env (bash|perl)`)
+	on(n.holding("src/cmd/vendor/golang.org/x/telemetry/npm"), "non-executable-script",
+		"upstream's release archives make executable only what is named like a script (*.bash, *.sh, *.pl, *.rc), so the vendored x/telemetry helpers npm and npx ship 0644.",
+		n.in(`src/cmd/vendor/golang\.org/x/telemetry/np[mx]`)+` 644 /bin/bash`)
+	on(n.holding("src/cmd/compile/profile.sh"), "script-without-shebang",
+		"upstream's release archives make every *.sh executable, and src/cmd/compile/profile.sh is a snippet to source, without a shebang.",
+		n.in(`src/cmd/compile/profile\.sh`))
+	on(n.holding("misc/ios/clangwrap.sh"), "potential-bashisms",
+		"upstream's misc/ios/clangwrap.sh, a wrapper for building for iOS on macOS, uses bash syntax under /bin/sh (BashismsCheck, which Fedora's rpmlint configuration enables).",
+		n.in(`misc/ios/clangwrap\.sh`))
+
+	// Files of a toolchain that other packages keep in -devel.
+	on(notDevel(n.holding("pkg/include/textflag.h", "src/runtime/cgo/gcc_linux.c", "src/runtime/testdata/testprogcgo/a.c", "src/go/internal/gcimporter/testdata/versions/a.a")), "devel-file-in-non-devel-package",
+		"the go command compiles C sources and headers from GOROOT (runtime/cgo, the assembler's pkg/include) whenever cgo or assembly is used, and the test suite reads C sources and archives from testdata; a Go toolchain has no -devel split.",
+		n.in(`pkg/include/[^/]+\.h`, `(src|test)/\S+\.(c|h)`, testdata+`\.a`))
+
+	// Duplicates.
+	on(all, "files-duplicate",
+		"upstream's tree holds identical files — the modules vendored under both src/vendor and src/cmd/vendor, a LICENSE and PATENTS per module, test inputs — and gotc ships the tree file for file.",
+		n.in(`\S+`)+" "+n.in(`\S+`))
+	on(n.holding("src/cmd/vendor/modules.txt", "src/vendor/modules.txt"), "files-duplicated-waste",
+		"the duplicates are upstream's: the modules vendored under both src/vendor and src/cmd/vendor, a LICENSE and PATENTS per module.",
+		`[0-9]+`)
+
+	// Packages and their dependencies.
+	on(withoutDocs(p), "no-documentation",
+		"the documentation ships in the subpackage the configuration's doc files go to.", "")
+	var selfReq []string
+	var selfPkgs []*toolchain.Package
+	for _, pkg := range all {
+		for _, d := range pkg.Requires {
+			if d.Self && d.Op == "=" {
+				selfReq = append(selfReq, n.name(findPackage(p, d.Name)))
+				selfPkgs = append(selfPkgs, pkg)
+			}
+		}
+	}
+	on(selfPkgs, "requires-on-release",
+		"the packages of one series require each other at the exact version-release, as subpackages of one build must.",
+		group(uniq(selfReq)...)+` = \S+`)
+	var locales []string
+	var localePkgs []*toolchain.Package
+	for _, pkg := range all[1:] {
+		if languageShaped.MatchString(pkg.Suffix) {
+			locales = append(locales, regexp.QuoteMeta(pkg.Suffix))
+			localePkgs = append(localePkgs, pkg)
+		}
+	}
+	on(localePkgs, "no-dependency-on",
+		"rpmlint's I18NCheck takes a package name's last dash-separated part for an ISO 639 language code (src: Sardinian) and asks for a locales package; these subpackages hold no translations.",
+		"locales-"+group(locales...))
+
+	// Commands on PATH and the alternatives links.
+	var bins []string
+	for _, link := range linkPaths(p) {
+		if rest, ok := strings.CutPrefix(link, "/usr/bin/"); ok && !strings.Contains(rest, "/") {
+			bins = append(bins, n.commandName(rest))
+		}
+	}
+	main := []*toolchain.Package{p.Main()}
+	if len(bins) == 0 {
+		main = nil
+	}
+	on(main, "no-manual-page-for-binary",
+		"upstream Go has no manual pages for go and gofmt (go help and go doc are the documentation).",
+		group(uniq(bins)...))
+	var ghostLinks, altEntries, misread []string
+	post := p.Scriptlets().Post
+	for _, g := range p.Ghosts {
+		if g.LinkTo != "" {
+			ghostLinks = append(ghostLinks, regexp.QuoteMeta(g.Path)+" "+regexp.QuoteMeta(g.LinkTo))
+		}
+		if !strings.Contains(post, g.Path) {
+			altEntries = append(altEntries, regexp.QuoteMeta(g.Path))
+		}
+	}
+	ghosts := map[string]bool{}
+	for _, g := range p.Ghosts {
+		ghosts[g.Path] = true
+	}
+	for _, link := range altLinks(p) {
+		if entry := "/etc/alternatives/" + path.Base(link); !ghosts[entry] {
+			misread = append(misread, regexp.QuoteMeta(entry))
+		}
+	}
+	main = []*toolchain.Package{p.Main()}
+	if len(ghostLinks) > 0 {
+		on(main, "symlink-should-be-relative",
+			"the alternatives links are the absolute links update-alternatives itself writes; the package lists them as %ghost symlinks to /etc/alternatives, as they will be.",
+			group(ghostLinks...))
+	}
+	if len(altEntries) > 0 {
+		on(main, "postin-without-ghost-file-creation",
+			"update-alternatives --install in %post creates the /etc/alternatives entries the package lists as %ghost.",
+			group(altEntries...))
+	}
+	if len(misread) > 0 {
+		on(main, "alternative-link-missing",
+			"rpmlint's AlternativesCheck expects /etc/alternatives/<basename of the link>, but update-alternatives names the entry after the alternative or follower name (go-toolchain-current for the current link of the default configuration), and the package ghosts that one.",
+			group(misread...))
+	}
+	return out
+}
+
+// languageShaped matches what can be an ISO 639 code: two or three
+// lowercase letters.
+var languageShaped = regexp.MustCompile(`^[a-z]{2,3}$`)
+
+// commandName is the regular expression of a command name under
+// /usr/bin, with the series in a versioned command as a pattern.
+func (n names) commandName(base string) string {
+	if stem, ok := strings.CutSuffix(base, n.plan.Version.String()); ok && stem != "" {
+		return regexp.QuoteMeta(stem) + n.version
+	}
+	series := n.plan.Version.Series()
+	if stem, ok := strings.CutSuffix(base, series); ok && stem != "" {
+		return regexp.QuoteMeta(stem) + n.series
+	}
+	return regexp.QuoteMeta(base)
+}
+
+// linkPaths are the symlinks the main package ships: the alternatives
+// ghosts and the versioned commands.
+func linkPaths(p *toolchain.Plan) []string {
+	var out []string
+	for _, g := range p.Ghosts {
+		if g.LinkTo != "" {
+			out = append(out, g.Path)
+		}
+	}
+	for _, l := range p.Links {
+		out = append(out, l.Path)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// altLinks are the links update-alternatives --install and --slave
+// name, in scriptlet order.
+func altLinks(p *toolchain.Plan) []string {
+	out := []string{p.Alternative.Link}
+	for _, f := range p.Alternative.Followers {
+		out = append(out, f.Link)
+	}
+	return out
+}
+
+// withoutDocs returns the packages no doc_files pattern sends a file to:
+// each pattern is probed with its wildcards filled in.
+func withoutDocs(p *toolchain.Plan) []*toolchain.Package {
+	hasDocs := map[*toolchain.Package]bool{}
+	for _, pattern := range p.Config.DocFiles {
+		probe := strings.NewReplacer("*", "x", "?", "x").Replace(pattern)
+		if pkg, flag, excluded := p.Classify(probe, false); !excluded && flag == toolchain.FlagDoc {
+			hasDocs[pkg] = true
+		}
+	}
+	var out []*toolchain.Package
+	for _, pkg := range p.Packages {
+		if !hasDocs[pkg] {
+			out = append(out, pkg)
+		}
+	}
+	return out
+}
+
+// develName matches the package names rpmlint takes for development
+// packages, which it never asks to hold no development files.
+var develName = regexp.MustCompile(`-(debug(info|source)?|devel|headers|source|static)$`)
+
+// notDevel drops the packages rpmlint takes for development packages.
+func notDevel(pkgs []*toolchain.Package) []*toolchain.Package {
+	var out []*toolchain.Package
+	for _, pkg := range pkgs {
+		if !develName.MatchString(pkg.Name) {
+			out = append(out, pkg)
+		}
+	}
+	return out
+}
+
+func findPackage(p *toolchain.Plan, name string) *toolchain.Package {
+	for _, pkg := range p.Packages {
+		if pkg.Name == name {
+			return pkg
+		}
+	}
+	return &toolchain.Package{Name: name}
+}
+
+func uniq(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// RC writes filters as an rpmlintrc: a header naming the series and
+// source, then each filter's check and reason as a comment above its
+// addFilter line. rpmlint reads the addFilter lines only; it reports a
+// filter that matched nothing in the run as unused-rpmlintrc-filter.
+func RC(w io.Writer, p *toolchain.Plan, source string, filters []Filter) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# rpmlint filters for %s, generated by gotc-spec from %s; do not edit by hand.\n", p.Name, source)
+	b.WriteString(comment("", "Each filter silences one finding inherent to a packaged upstream Go toolchain, on the paths and packages it concerns. rpmlint reads this file beside "+p.Name+".spec (fedora-review, or rpmlint -r) and expects every filter to match something: lint the spec, the source package and every binary package of the series in one run."))
+	for _, f := range filters {
+		if err := f.valid(`"`); err != nil {
+			return err
+		}
+		b.WriteString("\n")
+		b.WriteString(comment("", f.Check+": "+f.Reason))
+		fmt.Fprintf(&b, "addFilter(\"%s\")\n", f.Regexp)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// TOML writes filters as an rpmlint 2 configuration file (rpmlint -c
+// FILE): the header lines, then one Filters list with each filter's
+// check and reason as a comment above it. A filter nothing matches is
+// not an error there.
+func TOML(w io.Writer, header string, filters []Filter) error {
+	var b strings.Builder
+	b.WriteString(comment("", header))
+	b.WriteString("Filters = [\n")
+	for i, f := range filters {
+		if err := f.valid(`'`); err != nil {
+			return err
+		}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(comment("    ", f.Check+": "+f.Reason))
+		fmt.Fprintf(&b, "    '%s',\n", f.Regexp)
+	}
+	b.WriteString("]\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// valid reports a filter its file format cannot hold: quote ends the
+// string, and neither format continues a string on the next line.
+func (f Filter) valid(quote string) error {
+	if strings.ContainsAny(f.Regexp, quote+"\n") {
+		return fmt.Errorf("rpmlint filter for %s: %q cannot be written between %s quotes", f.Check, f.Regexp, quote)
+	}
+	if _, err := regexp.Compile(f.Regexp); err != nil {
+		return fmt.Errorf("rpmlint filter for %s: %w", f.Check, err)
+	}
+	return nil
+}
+
+// comment wraps text into "# " lines of at most 76 columns after indent;
+// paragraphs are separated by blank lines in text.
+func comment(indent, text string) string {
+	var b strings.Builder
+	for i, para := range strings.Split(text, "\n\n") {
+		if i > 0 {
+			b.WriteString(indent + "#\n")
+		}
+		for _, l := range strings.Split(toolchain.Wrap(para, 76-len(indent)), "\n") {
+			b.WriteString(strings.TrimRight(indent+"# "+l, " ") + "\n")
+		}
+	}
+	return b.String()
+}
