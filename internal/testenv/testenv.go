@@ -7,6 +7,8 @@ package testenv
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/gotc-project/gotc/internal/atomicfile"
@@ -310,14 +313,15 @@ var (
 )
 
 // RPMBuild generates the specs for both real toolchains and builds them
-// with real rpmbuild -bb, once per test binary.
+// with real rpmbuild -bb, once per test cache (see rpmbuild). The
+// packages are shared: tests read them and copy what they change.
 func RPMBuild(t testing.TB) *Built {
 	t.Helper()
 	NeedTool(t, "rpmbuild")
 	tbs := Toolchains(t)
 	spec := Command(t, "gotc-spec")
 	rpmbuildOnce.Do(func() {
-		built, rpmbuildErr = rpmbuild(spec, tbs)
+		built, rpmbuildErr = rpmbuild(spec, tbs, CacheDir(t))
 	})
 	if rpmbuildErr != nil {
 		t.Fatal(rpmbuildErr)
@@ -325,10 +329,62 @@ func RPMBuild(t testing.TB) *Built {
 	return built
 }
 
-func rpmbuild(spec string, tbs []Tarball) (*Built, error) {
-	dir, err := os.MkdirTemp("", "gotc-rpmbuild-")
+// rpmbuild builds the specs of tbs with real rpmbuild into the test
+// cache, under a key of everything the packages depend on (the
+// generated specs, the tarballs, rpmbuild's version, the payload and the
+// build time), so the test binaries of one run — and later runs with
+// the same cache — build them once. A lock file keeps two test binaries
+// from building the same key at once.
+func rpmbuild(spec string, tbs []Tarball, cache string) (*Built, error) {
+	if err := os.MkdirAll(filepath.Join(cache, "rpmbuild"), 0o755); err != nil {
+		return nil, err
+	}
+	// The specs are generated beside the packages' directory, so moving
+	// them in is a rename on one file system.
+	gen, err := os.MkdirTemp(filepath.Join(cache, "rpmbuild"), "specs-")
 	if err != nil {
 		return nil, err
+	}
+	defer os.RemoveAll(gen)
+	config := Config(tbs, "")
+	if err := os.WriteFile(filepath.Join(gen, "gotc.yaml"), []byte(config), 0o644); err != nil {
+		return nil, err
+	}
+	if out, err := Output("", nil, spec, "gen", "-c", filepath.Join(gen, "gotc.yaml"), "-o", filepath.Join(gen, "specs")); err != nil {
+		return nil, fmt.Errorf("gotc-spec gen: %v\n%s", err, out)
+	}
+	version, err := exec.Command("rpmbuild", "--version").Output()
+	if err != nil {
+		return nil, fmt.Errorf("rpmbuild --version: %w", err)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n%s\n", version, BuildPayload, TestSourceDateEpoch)
+	for _, tb := range tbs {
+		fmt.Fprintf(h, "%s %s\n", tb.File, tb.SHA256)
+	}
+	specs, _ := filepath.Glob(filepath.Join(gen, "specs", "*"))
+	for _, s := range specs {
+		data, err := os.ReadFile(s)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(h, "%s %d\n", filepath.Base(s), len(data))
+		h.Write(data)
+	}
+	dir := filepath.Join(cache, "rpmbuild", hex.EncodeToString(h.Sum(nil))[:16])
+	lock, err := os.OpenFile(dir+".lock", os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return nil, fmt.Errorf("locking %s: %w", dir, err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	if _, err := os.Stat(filepath.Join(dir, "done")); err != nil {
+		if err := buildRPMs(dir, config, gen, tbs); err != nil {
+			return nil, err
+		}
 	}
 	b := &Built{
 		Config:          filepath.Join(dir, "gotc.yaml"),
@@ -336,30 +392,6 @@ func rpmbuild(spec string, tbs []Tarball) (*Built, error) {
 		SourceDir:       filepath.Join(dir, "SOURCES"),
 		RPMs:            map[string]string{},
 		SourceDateEpoch: TestSourceDateEpoch,
-	}
-	if err := os.WriteFile(b.Config, []byte(Config(tbs, "")), 0o644); err != nil {
-		return nil, err
-	}
-	if out, err := Output("", nil, spec, "gen", "-c", b.Config, "-o", b.SpecDir); err != nil {
-		return nil, fmt.Errorf("gotc-spec gen: %v\n%s", err, out)
-	}
-	if err := os.MkdirAll(b.SourceDir, 0o755); err != nil {
-		return nil, err
-	}
-	for _, tb := range tbs {
-		if err := os.Symlink(tb.Path, filepath.Join(b.SourceDir, tb.File)); err != nil {
-			return nil, err
-		}
-	}
-	specs, _ := filepath.Glob(filepath.Join(b.SpecDir, "*.spec"))
-	for _, s := range specs {
-		out, err := Output("", []string{"SOURCE_DATE_EPOCH=" + b.SourceDateEpoch}, "rpmbuild", "-bb",
-			"--define", "_topdir "+dir,
-			"--define", "_binary_payload "+BuildPayload,
-			s)
-		if err != nil {
-			return nil, fmt.Errorf("rpmbuild -bb %s: %v\n%s", s, err, tail(out, 4000))
-		}
 	}
 	rpms, _ := filepath.Glob(filepath.Join(dir, "RPMS", "*", "*.rpm"))
 	for _, r := range rpms {
@@ -370,6 +402,43 @@ func rpmbuild(spec string, tbs []Tarball) (*Built, error) {
 		b.RPMs[string(name)] = r
 	}
 	return b, nil
+}
+
+// buildRPMs runs rpmbuild -bb on the specs in gen/specs into dir, made
+// anew; a "done" file marks it complete.
+func buildRPMs(dir, config, gen string, tbs []Tarball) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "SOURCES"), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "gotc.yaml"), []byte(config), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(filepath.Join(gen, "specs"), filepath.Join(dir, "specs")); err != nil {
+		return err
+	}
+	for _, tb := range tbs {
+		if err := os.Symlink(tb.Path, filepath.Join(dir, "SOURCES", tb.File)); err != nil {
+			return err
+		}
+	}
+	specs, _ := filepath.Glob(filepath.Join(dir, "specs", "*.spec"))
+	for _, s := range specs {
+		out, err := Output("", []string{"SOURCE_DATE_EPOCH=" + TestSourceDateEpoch}, "rpmbuild", "-bb",
+			"--define", "_topdir "+dir,
+			"--define", "_binary_payload "+BuildPayload,
+			s)
+		if err != nil {
+			return fmt.Errorf("rpmbuild -bb %s: %v\n%s", s, err, tail(out, 4000))
+		}
+	}
+	// The unpacked sources are not needed again; the packages are.
+	if err := os.RemoveAll(filepath.Join(dir, "BUILD")); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "done"), nil, 0o644)
 }
 
 // NeedTools fails the test unless every named tool is installed.
