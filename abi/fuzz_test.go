@@ -77,10 +77,10 @@ func FuzzAnalyze(f *testing.F) {
 			in.Check(tg)
 		}
 		rep := &Report{Inputs: []*Input{in}}
-		if err := WriteText(io.Discard, rep); err != nil {
+		if err := rep.WriteText(io.Discard); err != nil {
 			t.Fatal(err)
 		}
-		if err := WriteJSON(io.Discard, rep); err != nil {
+		if err := rep.WriteJSON(io.Discard); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -9,16 +9,16 @@ import (
 	"github.com/gotc-project/gotc/internal/jsonout"
 )
 
-// WriteJSON writes the report as indented JSON: HTML characters are not
+// WriteJSON writes r as indented JSON: HTML characters are not
 // escaped, and every list is sorted, so equal reports give equal bytes.
-func WriteJSON(w io.Writer, r *Report) error {
+func (r *Report) WriteJSON(w io.Writer) error {
 	return jsonout.Write(w, r)
 }
 
-// WriteText writes the report for people: the root's glibc, then for
+// WriteText writes r for people: the root's glibc, then for
 // every input what it is, the glibc it needs and why, the oldest known
 // targets it runs on and each verdict asked for.
-func WriteText(w io.Writer, r *Report) error {
+func (r *Report) WriteText(w io.Writer) error {
 	p := &printer{w: w}
 	if r.Root != "" {
 		if len(r.RootGlibc) == 0 {

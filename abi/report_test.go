@@ -60,8 +60,8 @@ func TestWriters(t *testing.T) {
 		name  string
 		write func(*bytes.Buffer, *Report) error
 	}{
-		{"report.txt", func(b *bytes.Buffer, r *Report) error { return WriteText(b, r) }},
-		{"report.json", func(b *bytes.Buffer, r *Report) error { return WriteJSON(b, r) }},
+		{"report.txt", func(b *bytes.Buffer, r *Report) error { return r.WriteText(b) }},
+		{"report.json", func(b *bytes.Buffer, r *Report) error { return r.WriteJSON(b) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var a, b bytes.Buffer
@@ -91,10 +91,10 @@ func TestWriters(t *testing.T) {
 	}
 	var b bytes.Buffer
 	rep := &Report{Inputs: []*Input{NewInput("a<b>&c", []*File{{Path: "a<b>&c", Kind: OtherKind, Needs: []Need{}}})}}
-	if err := WriteJSON(&b, rep); err != nil || !bytes.Contains(b.Bytes(), []byte(`"a<b>&c"`)) {
+	if err := rep.WriteJSON(&b); err != nil || !bytes.Contains(b.Bytes(), []byte(`"a<b>&c"`)) {
 		t.Errorf("JSON escapes HTML: %s", b.String())
 	}
-	if err := WriteText(failWriter{}, goldenReport(t)); err == nil {
+	if err := goldenReport(t).WriteText(failWriter{}); err == nil {
 		t.Error("WriteText ignores write errors")
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-
 	"github.com/spf13/pflag"
 
 	"github.com/gotc-project/gotc/abi"
@@ -40,16 +38,7 @@ func (o *abiOptions) Run(env *cli.Env, files []string) error {
 	if err != nil {
 		return cli.Unusable(err)
 	}
-	w := bufio.NewWriter(env.Stdout)
-	if o.JSON.JSON {
-		err = abi.WriteJSON(w, rep)
-	} else {
-		err = abi.WriteText(w, rep)
-	}
-	if ferr := w.Flush(); err == nil {
-		err = ferr
-	}
-	if err != nil {
+	if err := o.JSON.Write(env.Stdout, rep); err != nil {
 		return err
 	}
 	if rep.Fails() {

@@ -91,12 +91,7 @@ func (o *selfcheckOptions) Run(env *cli.Env, _ []string) error {
 	if err != nil {
 		return cli.Unusable(err)
 	}
-	if o.JSON.JSON {
-		err = rep.WriteJSON(env.Stdout)
-	} else {
-		err = rep.WriteText(env.Stdout)
-	}
-	if err != nil {
+	if err := o.JSON.Write(env.Stdout, rep); err != nil {
 		return err
 	}
 	if rep.Errors > 0 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 
@@ -77,16 +76,7 @@ func (o *verifyOptions) Run(env *cli.Env, files []string) error {
 		}
 		return err
 	}
-	w := bufio.NewWriter(env.Stdout)
-	if o.JSON.JSON {
-		err = rep.WriteJSON(w)
-	} else {
-		err = rep.WriteText(w)
-	}
-	if err == nil {
-		err = w.Flush()
-	}
-	if err != nil {
+	if err := o.JSON.Write(env.Stdout, rep); err != nil {
 		return err
 	}
 	if rep.Errors > 0 {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -94,6 +95,27 @@ type JSONFlag struct {
 // AddFlags registers --json with a verb's usage text.
 func (j *JSONFlag) AddFlags(fs *pflag.FlagSet, usage string) {
 	fs.BoolVar(&j.JSON, "json", false, usage)
+}
+
+// A Result is a verb's result that can be written as text or as JSON.
+type Result interface {
+	WriteText(w io.Writer) error
+	WriteJSON(w io.Writer) error
+}
+
+// Write writes r to w as --json asks, buffered.
+func (j *JSONFlag) Write(w io.Writer, r Result) error {
+	bw := bufio.NewWriter(w)
+	var err error
+	if j.JSON {
+		err = r.WriteJSON(bw)
+	} else {
+		err = r.WriteText(bw)
+	}
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // GenerateFlags are the flags of the verbs that render files from the
