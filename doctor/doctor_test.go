@@ -96,7 +96,7 @@ func apply(t *testing.T, root string, env map[string]string, fix string) {
 		d := &doctor{env: env}
 		file := filepath.Join(root, d.goEnvFile())
 		cmd := exec.Command(goCmd, "env", "-u", strings.TrimPrefix(fix, "go env -u "))
-		cmd.Env = []string{"GOENV=" + file, "HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH"), "GOTOOLCHAIN=local"}
+		cmd.Env = []string{"GOENV=" + file, "HOME=" + testenv.GoHome(t), "PATH=" + os.Getenv("PATH"), "GOTOOLCHAIN=local"}
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%s: %v\n%s", fix, err, out)
 		}

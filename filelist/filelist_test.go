@@ -24,7 +24,7 @@ doc_files: ["doc/*"]
 license_files: [LICENSE]
 exclude: ["misc/chrome", "misc/chrome/*"]
 go_env:
-  GOTELEMETRY: "off"
+  GOFLAGS: "-modcacherw"
 toolchains:
   - version: "1.26.8"
     sources:
@@ -142,7 +142,7 @@ func TestOf(t *testing.T) {
 			root + "/bin/go 100755 6 old 0",
 			root + "/doc 40755 0 old 0",
 			root + "/doc/go_spec.html 100644 7 old 2", // %doc
-			root + "/go.env 100644 74 clamp 0",        // rewritten, mtime after the build time
+			root + "/go.env 100644 78 clamp 0",        // rewritten, mtime after the build time
 			root + "/misc 40755 0 old 0",
 			root + "/misc/wasm 40755 0 old 0",
 			root + "/misc/wasm/wasm_exec.js 100644 3 old 0", // misc/chrome excluded
@@ -169,7 +169,7 @@ func TestOf(t *testing.T) {
 		}
 	}
 	bodies := map[string]string{
-		root + "/go.env":           "GOPROXY=https://proxy.golang.org,direct\nGOTOOLCHAIN=local\nGOTELEMETRY=off\n",
+		root + "/go.env":           "GOPROXY=https://proxy.golang.org,direct\nGOTOOLCHAIN=local\nGOFLAGS=-modcacherw\n",
 		root + "/src/runtime/a.go": "package runtime\n",
 	}
 	for _, list := range lists {

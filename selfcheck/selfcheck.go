@@ -135,6 +135,9 @@ func Check(c *toolchain.Config, opt Options) (*Report, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
+	if err := telemetryOff(tmp); err != nil {
+		return nil, err
+	}
 	r := &Report{Root: root}
 	ch := &checker{c: c, root: root, fs: rfs, report: r}
 	ch.runs = opt.Run && (host || opt.RunRoot)

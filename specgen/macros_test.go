@@ -136,7 +136,7 @@ func TestMacrosVersionLikeText(t *testing.T) {
 		"\n%gotc_bindir /opt/go1.98/bin1.97\n",
 		"\n%gotc_alternative go1.98\n",
 		"echo 'GOFLAGS=-ldflags=-X=main.v=1.98.97' >> go.env",
-		"echo 'GODEBUG=x=19897,y=1.97,z=19796' >> go.env",
+		"echo 'GOPRIVATE=x19897.example/1.97,z19796.example' >> go.env",
 		"--slave /opt/go1.98/current go-current-1.98.97 %{gotc_goroot}",
 		`/(src|test|misc1\\.98)/` + "\n",
 	} {

@@ -115,6 +115,22 @@ func installAndRun(t *testing.T, rpms []string) {
 		if env := strings.TrimSpace(testenv.Run(t, "", []string{"GOTOOLCHAIN=", "GOENV=off"}, goBin, "env", "GOTOOLCHAIN")); env != "local" {
 			t.Errorf("%s: GOTOOLCHAIN=%s, want local from go.env", tb.GoVersion, env)
 		}
+		// A go.env line cannot turn telemetry off (so validation refuses
+		// go_env.GOTELEMETRY): the mode is read from the user's own
+		// configuration only.
+		goEnv := filepath.Join(root, "usr/libexec/go-toolchain", tb.GoVersion, "go.env")
+		// HOME names no directory, so no mode file is found and the go
+		// command cannot start its telemetry sidecar there.
+		data, err := os.ReadFile(goEnv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(goEnv, append(data, "GOTELEMETRY=off\n"...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if mode := strings.TrimSpace(testenv.Run(t, "", []string{"GOTOOLCHAIN=", "GOENV=off", "HOME=/nonexistent/gotc-test", "XDG_CONFIG_HOME="}, goBin, "env", "GOTELEMETRY")); mode != "local" {
+			t.Errorf("%s with GOTELEMETRY=off in go.env: telemetry %q; validation refuses go_env.GOTELEMETRY because go.env cannot set it", tb.GoVersion, mode)
+		}
 		exe := filepath.Join(t.TempDir(), "hello")
 		testenv.Run(t, hello, []string{"GOTOOLCHAIN=", "GOROOT=", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOCACHE=" + t.TempDir(), "CGO_ENABLED=0"}, goBin, "build", "-o", exe, ".")
 		if out := testenv.Run(t, "", nil, exe); out != "hello 200\n" {
@@ -136,9 +152,9 @@ func goToolchainPath(t *testing.T, root string) {
 	os.MkdirAll(mod, 0o755)
 	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module needsnewer\n\ngo "+newer.Version()+"\n"), 0o644)
 	bin := filepath.Join(root, "usr", "bin")
-	home := t.TempDir()
+	home := testenv.GoHome(t)
 	env := func(mode string) []string {
-		return []string{"GOTOOLCHAIN=" + mode, "PATH=" + bin + ":/usr/bin:/bin", "GOROOT=", "GOENV=off", "GOPROXY=off", "GOTELEMETRY=off",
+		return []string{"GOTOOLCHAIN=" + mode, "PATH=" + bin + ":/usr/bin:/bin", "GOROOT=", "GOENV=off", "GOPROXY=off",
 			"HOME=" + home, "GOPATH=" + filepath.Join(home, "go"), "GOCACHE=" + filepath.Join(home, "cache"), "GOFLAGS=-modcacherw"}
 	}
 	olderGo := filepath.Join(bin, older.GoVersion)

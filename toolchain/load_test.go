@@ -133,6 +133,8 @@ func TestBadConfigs(t *testing.T) {
 		{"GOTOOLCHAIN other suffix", "go_env: {GOTOOLCHAIN: local+never}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: "local+never" is not a GOTOOLCHAIN value the go command accepts`},
 		{"GOTOOLCHAIN not a toolchain", "go_env: {GOTOOLCHAIN: bash}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: "bash" is not a GOTOOLCHAIN value`},
 		{"GOTOOLCHAIN empty", "go_env: {GOTOOLCHAIN: \"\"}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOTOOLCHAIN: "" is not a GOTOOLCHAIN value`},
+		{"go_env GOTELEMETRY", "go_env: {GOTELEMETRY: \"off\"}\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:10: go_env.GOTELEMETRY: GOTELEMETRY is not read from go.env: the go command reads the telemetry mode only from the user's own configuration (go telemetry off)`},
+		{"go_env GODEBUG", "go_env: {GODEBUG: \"x=1\"}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GODEBUG: GODEBUG is not read from go.env: the go command reads it only from the process environment`},
 		{"go_env shell value", "go_env: {GOPROXY: \"a'b\"}\n" + tcYAML(`"1.26.8"`, sha1), `go_env.GOPROXY: "a'b": only letters`},
 		{"unknown target", "targets: [fedora-7]\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:11: targets[0]: unknown target "fedora-7"`},
 		{"target alias twice", "targets: [el9, fc43, rhel-9]\n" + tcYAML(`"1.26.8"`, sha1), `gotc.yaml:1:22: targets[2]: target "rhel-9" is epel-9, listed already as "el9"`},

@@ -262,10 +262,30 @@ func (v *validator) goEnv() {
 			}
 		case k == "GOROOT":
 			v.errorf(field+"#key", "GOROOT cannot be set in go.env; the go command derives it from its own location")
+		case notFromGoEnv[k] != "":
+			v.errorf(field+"#key", "%s is not read from go.env: %s", k, notFromGoEnv[k])
 		case !envValueRE.MatchString(val):
 			v.errorf(field, "%q: only letters, digits and _.,:/@+=~- are allowed", val)
 		}
 	}
+}
+
+// notFromGoEnv are the go env variables a go.env line cannot set, with
+// why, from cmd/go: the values go env computes (envcmd's checkEnvWrite
+// refuses to write them, and cmd/go never reads them from a file),
+// and the two read only from the process environment.
+var notFromGoEnv = map[string]string{
+	"GOTELEMETRY":    "the go command reads the telemetry mode only from the user's own configuration (go telemetry off)",
+	"GOTELEMETRYDIR": "the go command computes it from the user's configuration directory",
+	"GOENV":          "the go command reads it only from the process environment",
+	"GODEBUG":        "the go command reads it only from the process environment",
+	"GOEXE":          "the go command computes it",
+	"GOGCCFLAGS":     "the go command computes it",
+	"GOHOSTARCH":     "the go command computes it",
+	"GOHOSTOS":       "the go command computes it",
+	"GOMOD":          "the go command computes it",
+	"GOTOOLDIR":      "the go command computes it",
+	"GOVERSION":      "the go command computes it",
 }
 
 // toolchainNameRE is a toolchain name as the go command takes one in

@@ -480,3 +480,21 @@ func GPGKey(t testing.TB, algo, passphrase string) (secret, public, home string)
 	t.Cleanup(func() { exec.Command("gpgconf", "--homedir", home, "--kill", "all").Run() })
 	return secret, public, home
 }
+
+// GoHome returns a fresh home directory for go commands a test runs,
+// with Go's telemetry mode "off" in its .config/go. Without that mode
+// file the go command starts a detached sidecar that writes under
+// $HOME/.config/go/telemetry after the command has exited, racing the
+// removal of the test's temporary directory.
+func GoHome(t testing.TB) string {
+	t.Helper()
+	home := t.TempDir()
+	dir := filepath.Join(home, ".config", "go", "telemetry")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "mode"), []byte("off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return home
+}
