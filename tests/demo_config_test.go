@@ -41,6 +41,13 @@ func TestDemoConfig(t *testing.T) {
 		if got := p.Toolchain.Sources["x86_64"]; got.File != tb.File || got.SHA256 != tb.SHA256 {
 			t.Errorf("%s: pinned %+v, want %s %s", p.Name, got, tb.File, tb.SHA256)
 		}
+		// rpmlint's description-shorter-than-summary, which the demo's
+		// real rpmlint run would print.
+		for _, pkg := range p.Packages {
+			if len(pkg.Description) <= len(pkg.Summary) {
+				t.Errorf("%s: description %q is not longer than its summary %q", pkg.Name, pkg.Description, pkg.Summary)
+			}
+		}
 	}
 	for _, f := range []string{"examples/gotc.yaml", "README.md"} {
 		if b, _ := os.ReadFile(filepath.Join(root, f)); !strings.Contains(string(b), "build/demo/gotc.yaml") {

@@ -110,7 +110,9 @@ func (c *Config) applyDefaults() {
 			c.Subpackages[i].Summary = "Go {version} " + c.Subpackages[i].Name + " files"
 		}
 		if c.Subpackages[i].Description == "" {
-			c.Subpackages[i].Description = "The " + c.Subpackages[i].Name + " files of Go {version}."
+			// Longer than the summary, always: rpmlint warns
+			// (description-shorter-than-summary) otherwise.
+			c.Subpackages[i].Description = c.Subpackages[i].Summary + ", packaged apart from the main Go {version} package."
 		}
 	}
 	if c.DocFiles == nil {

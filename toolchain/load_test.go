@@ -211,3 +211,28 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestSubpackageTextDefaults: a rule without a summary or description
+// gets both, and the description is longer than the summary, as
+// rpmlint's description-shorter-than-summary wants, after expansion.
+func TestSubpackageTextDefaults(t *testing.T) {
+	for _, tc := range []struct{ name, rule, summary, description string }{
+		{"neither", "{name: extra, match: [x]}", "Go 1.26.8 extra files",
+			"Go 1.26.8 extra files, packaged apart from the main Go 1.26.8 package."},
+		{"summary only", `{name: extra, summary: "Go {version} standard library and command sources", match: [x]}`,
+			"Go 1.26.8 standard library and command sources",
+			"Go 1.26.8 standard library and command sources, packaged apart from the main Go\n1.26.8 package."},
+		{"both", `{name: extra, summary: "S {series}", description: "D {version}.", match: [x]}`, "S 1.26", "D 1.26.8."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, err := Parse("gotc.yaml", []byte("subpackages:\n  - "+tc.rule+"\n"+minimal))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pkg := c.Plans()[0].Packages[1]
+			if pkg.Summary != tc.summary || pkg.Description != tc.description {
+				t.Errorf("summary %q, description %q; want %q, %q", pkg.Summary, pkg.Description, tc.summary, tc.description)
+			}
+		})
+	}
+}
