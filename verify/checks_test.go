@@ -267,6 +267,8 @@ func TestLint(t *testing.T) {
 		{"owner", []rpmread.File{{Path: "/usr/x", Mode: 0o100644, Size: 1, User: "nobody", Group: "root"}}, findings.Warning, "/usr/x", "not root:root"},
 		{"zero-length", []rpmread.File{reg("/usr/share/x", 0o644, 0)}, findings.Warning, "/usr/share/x", "zero-length"},
 		{"zero-length testdata", []rpmread.File{reg("/usr/share/testdata/x", 0o644, 0)}, "", "", ""},
+		{"zero-length in a test tree", []rpmread.File{reg("/usr/lib/go/test/typeparam/issue47740.out", 0o644, 0)}, "", "", ""},
+		{"zero-length, test only in a name", []rpmread.File{reg("/usr/share/latest/x", 0o644, 0)}, findings.Warning, "/usr/share/latest/x", "zero-length"},
 		{"dangling relative", []rpmread.File{link("/usr/bin/y", "../lib/none")}, findings.Warning, "/usr/bin/y", "/usr/lib/none"},
 		{"dangling absolute", []rpmread.File{link("/usr/bin/y", "/opt/none")}, findings.Warning, "/usr/bin/y", "/opt/none"},
 		{"alternatives ghost link", []rpmread.File{{Path: "/usr/bin/go", Mode: 0o120777, LinkTo: "/etc/alternatives/go", Flags: rpmtag.FileGhost}}, "", "", ""},

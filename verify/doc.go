@@ -48,8 +48,8 @@
 //	deps          Requires no base system satisfies, Provides leaked from
 //	              testdata and source trees, unexpected Requires
 //	lint          world-writable, setuid/setgid, dangling symlinks,
-//	              zero-length files, non-root owners, files outside the
-//	              standard top-level directories
+//	              zero-length files outside test trees, non-root owners,
+//	              files outside the standard top-level directories
 //	source        source packages (.src.rpm), instead of the checks
 //	              above but integrity and structure: the spec is there,
 //	              marked as the spec file and equal to the byte to what

@@ -17,11 +17,18 @@ var standardTop = map[string]bool{"usr": true, "etc": true, "var": true, "opt": 
 // package in the set providing them.
 var systemPaths = []string{"/bin/sh", "/usr/bin/sh", "/bin/bash", "/usr/bin/bash", "/usr/bin/env", "/dev/null"}
 
+// inTestTree reports whether name lies in a testdata or test directory,
+// where empty files are test inputs and expected outputs on purpose (Go's
+// own test/ holds dozens); rpmlint/gotc-toolchain.toml filters the same.
+func inTestTree(name string) bool {
+	return strings.Contains(name, "/testdata/") || strings.Contains(name, "/test/")
+}
+
 // systemPrefixes are trees whose contents are not files packages own.
 var systemPrefixes = []string{"/proc/", "/sys/", "/dev/", "/run/"}
 
 // checkLint reports what rpmlint would: world-writable and setuid/setgid
-// files (errors), dangling symlinks, zero-length files outside testdata,
+// files (errors), dangling symlinks, zero-length files outside test trees,
 // non-root owners (warnings), and files outside the standard top-level
 // directories or in /usr/local (errors).
 func (v *verifier) checkLint(p *pkgInfo) {
@@ -44,7 +51,7 @@ func (v *verifier) checkLint(p *pkgInfo) {
 		if f.User != "root" || f.Group != "root" {
 			v.add(p, findings.Warning, CheckLint, f.Path, "owned by %s:%s, not root:root", f.User, f.Group)
 		}
-		if f.IsRegular() && !f.IsGhost() && f.Size == 0 && !strings.Contains(f.Path, "/testdata/") {
+		if f.IsRegular() && !f.IsGhost() && f.Size == 0 && !inTestTree(f.Path) {
 			v.add(p, findings.Warning, CheckLint, f.Path, "zero-length file")
 		}
 		if f.IsSymlink() {

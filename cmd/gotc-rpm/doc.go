@@ -100,7 +100,7 @@ reported, not followed) while every file is hashed. The checks:
 	lint          world-writable, setuid and setgid files, files outside
 	              /usr, /etc, /var, /opt and /boot or in /usr/local
 	              (errors); dangling symlinks, zero-length files outside
-	              testdata, non-root owners (warnings)
+	              testdata and test trees, non-root owners (warnings)
 
 Without -c, packages named go-toolchain-X.Y[-SUFFIX] are checked
 against gotc's defaults for their version (the priority is not
