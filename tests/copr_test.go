@@ -96,6 +96,9 @@ func TestCoprMakefile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds gotc's own RPM with rpmbuild")
 	}
+	// Self-contained in its own directories: it overlaps the other
+	// parallel tests once the sequential ones are done.
+	t.Parallel()
 	testenv.NeedTools(t, "make", "git", "rpmbuild", "rpm")
 	clone := cloneWorkTree(t)
 	outdir := filepath.Join(t.TempDir(), "out")
@@ -234,6 +237,9 @@ func TestCoprExampleMakefile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("rebuilds a real toolchain SRPM with rpmbuild")
 	}
+	// Self-contained in its own directories: it overlaps the other
+	// parallel tests once the sequential ones are done.
+	t.Parallel()
 	testenv.NeedTools(t, "make", "git", "curl", "rpmbuild", "rpm")
 	tbs, chosen, series := toolchains127(t)
 	srv := newTarballServer(t, tbs)

@@ -26,6 +26,9 @@ func TestOwnPackage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds gotc's own RPM with rpmbuild; run without -short (make test does)")
 	}
+	// Self-contained in its own directories: it overlaps the other
+	// parallel tests once the sequential ones are done.
+	t.Parallel()
 	rpm := testenv.NeedTool(t, "rpm")
 	rpmlint := testenv.NeedTool(t, "rpmlint")
 	testenv.NeedTools(t, "rpmbuild", "rpmspec", "git", "gzip", "gcc")

@@ -21,6 +21,9 @@ func TestSRPMEqualsRPMBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("packs two real toolchains twice")
 	}
+	// Self-contained in its own directories: it overlaps the other
+	// parallel tests once the sequential ones are done.
+	t.Parallel()
 	testenv.NeedTools(t, "rpmbuild", "rpm", "rpm2cpio", "sha256sum", "rpmlint")
 	b := testenv.RPMBuild(t)
 	spec := testenv.Command(t, "gotc-spec")
