@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -51,20 +50,6 @@ func (e *ConfineError) Error() string {
 }
 
 func (e *ConfineError) Unwrap() error { return e.Err }
-
-// telemetryOff writes Go's telemetry mode "off" into the scratch home.
-// Without a mode file the go command counts in "local" mode and starts a
-// detached sidecar that writes under $HOME/.config/go/telemetry after the
-// command has exited: into a home selfcheck removes, and as a process
-// left behind on the checked machine. GOTELEMETRY is not an environment
-// setting; the mode file is the only switch.
-func telemetryOff(home string) error {
-	dir := filepath.Join(home, ".config", "go", "telemetry")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "mode"), []byte("off\n"), 0o644)
-}
 
 // baseEnv is the environment every program gets: nothing of the caller's
 // (no GOFLAGS, GOROOT, GOTOOLCHAIN, GOENV, proxies or credentials).

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gotc-project/gotc/internal/gotelemetry"
 	"github.com/gotc-project/gotc/internal/testenv"
 )
 
@@ -24,7 +25,7 @@ func TestTelemetryOff(t *testing.T) {
 		}
 		return strings.TrimSpace(string(out))
 	}
-	if err := telemetryOff(home); err != nil {
+	if err := gotelemetry.Off(home); err != nil {
 		t.Fatal(err)
 	}
 	if got := mode(); got != "off" {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gotc-project/gotc/findings"
+	"github.com/gotc-project/gotc/internal/gotelemetry"
 	"github.com/gotc-project/gotc/internal/rootfs"
 	"github.com/gotc-project/gotc/toolchain"
 )
@@ -135,7 +136,8 @@ func Check(c *toolchain.Config, opt Options) (*Report, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	if err := telemetryOff(tmp); err != nil {
+	// No telemetry sidecar may outlive the check, writing into tmp.
+	if err := gotelemetry.Off(tmp); err != nil {
 		return nil, err
 	}
 	r := &Report{Root: root}

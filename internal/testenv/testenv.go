@@ -22,6 +22,7 @@ import (
 
 	"github.com/gotc-project/gotc/internal/atomicfile"
 	"github.com/gotc-project/gotc/internal/gotarball"
+	"github.com/gotc-project/gotc/internal/gotelemetry"
 )
 
 // SecondSeries is the second real Go release the tests package; the go
@@ -482,18 +483,12 @@ func GPGKey(t testing.TB, algo, passphrase string) (secret, public, home string)
 }
 
 // GoHome returns a fresh home directory for go commands a test runs,
-// with Go's telemetry mode "off" in its .config/go. Without that mode
-// file the go command starts a detached sidecar that writes under
-// $HOME/.config/go/telemetry after the command has exited, racing the
-// removal of the test's temporary directory.
+// with Go's telemetry off (see package gotelemetry), so no sidecar
+// writes into it while the test's temporary directory is removed.
 func GoHome(t testing.TB) string {
 	t.Helper()
 	home := t.TempDir()
-	dir := filepath.Join(home, ".config", "go", "telemetry")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "mode"), []byte("off\n"), 0o644); err != nil {
+	if err := gotelemetry.Off(home); err != nil {
 		t.Fatal(err)
 	}
 	return home
