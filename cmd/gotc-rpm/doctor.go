@@ -30,7 +30,7 @@ type doctorOptions struct {
 }
 
 func (o *doctorOptions) AddFlags(fs *pflag.FlagSet) {
-	o.Config.AddFlags(fs, "", "configuration `FILE` the toolchains were packaged with (default: gotc's defaults)")
+	o.Config.AddFlags(fs, "", installedConfigUsage)
 	o.Root.AddFlags(fs, "the file system `DIR` the environment's paths are in")
 	fs.StringVar(&o.EnvFile, "env-file", "", "check the environment in `FILE` (KEY=VALUE lines, as env prints them) instead of this shell's")
 	o.JSON.AddFlags(fs, "print a JSON report instead of text")
@@ -66,10 +66,7 @@ func (o *doctorOptions) Run(env *cli.Env, _ []string) error {
 	if err := o.JSON.Write(env.Stdout, rep); err != nil {
 		return err
 	}
-	if rep.Errors > 0 {
-		return cli.Findings("%d error(s)", rep.Errors)
-	}
-	return nil
+	return cli.ErrorsFound(rep.Counts)
 }
 
 // maxEnvFile bounds --env-file: an environment is a few kilobytes.

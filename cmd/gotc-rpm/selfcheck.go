@@ -9,6 +9,10 @@ import (
 	"github.com/gotc-project/gotc/selfcheck"
 )
 
+// installedConfigUsage is --config's usage for the verbs that check
+// installed toolchains (selfcheck, doctor).
+const installedConfigUsage = "configuration `FILE` the toolchains were packaged with (default: gotc's defaults)"
+
 var selfcheckVerb = cli.Verb{
 	Name:    "selfcheck",
 	Summary: "check the toolchains installed on this system or under --root",
@@ -42,7 +46,7 @@ type selfcheckOptions struct {
 }
 
 func (o *selfcheckOptions) AddFlags(fs *pflag.FlagSet) {
-	o.Config.AddFlags(fs, "", "configuration `FILE` the toolchains were packaged with (default: gotc's defaults)")
+	o.Config.AddFlags(fs, "", installedConfigUsage)
 	o.Root.AddFlags(fs, "install root `DIR` to check")
 	fs.BoolVar(&o.NoRun, "no-run", false, "do not run the toolchains' programs (go version, go env, each tool's -V=full)")
 	fs.BoolVar(&o.RunRoot, "run-root", false, "with a --root other than /, run its toolchains' programs, confined (chroot, no network, as nobody)")
@@ -94,8 +98,5 @@ func (o *selfcheckOptions) Run(env *cli.Env, _ []string) error {
 	if err := o.JSON.Write(env.Stdout, rep); err != nil {
 		return err
 	}
-	if rep.Errors > 0 {
-		return cli.Findings("%d error(s)", rep.Errors)
-	}
-	return nil
+	return cli.ErrorsFound(rep.Counts)
 }

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/gotc-project/gotc/findings"
 )
 
 // Version is gotc's version, stamped at build time with
@@ -45,6 +47,15 @@ func Usage(format string, args ...any) error {
 // (exit 1). msg is printed as the command's last line.
 func Findings(format string, args ...any) error {
 	return &ExitError{Code: ExitFindings, Err: fmt.Errorf(format, args...)}
+}
+
+// ErrorsFound is the exit-1 error of a verb whose report counts c, nil
+// when c holds no error: warnings alone exit 0.
+func ErrorsFound(c findings.Counts) error {
+	if c.Errors > 0 {
+		return Findings("%d error(s)", c.Errors)
+	}
+	return nil
 }
 
 // ErrHelp is returned by a verb after it printed its help on request; it
